@@ -1,0 +1,88 @@
+//! Cartwright's use cases. Each one loads state through the store, asks the
+//! core what a change means, and writes the result with its audit entry in one
+//! transaction. HTTP handlers, the CLI and (later) the scheduler call these and
+//! never each other.
+
+pub mod auth;
+pub mod company;
+//pub mod csv_io;
+pub mod currencies;
+//pub mod demo;
+mod error;
+pub mod items;
+pub mod masters;
+pub mod parties;
+mod principal;
+mod refs;
+
+pub use cartwright_store::{ListQuery, Store};
+pub use error::{AppError, RowError};
+pub use principal::Principal;
+
+use cartwright_core::user::{Access, Resource};
+use cartwright_store::{AuditEntry, Tx};
+use serde::Serialize;
+
+/// Result of every use case.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// The application: a store plus the rules for using it.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+}
+
+impl App {
+    /// Wraps a migrated store.
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    /// The underlying store (health checks, tests).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Lists the audit trail, newest first, if `who` may read it.
+    pub async fn audit(
+        &self,
+        who: &Principal,
+        q: &cartwright_store::AuditQuery,
+    ) -> Result<cartwright_core::page::Page<cartwright_core::audit::AuditRecord>> {
+        who.require(Resource::Audit, Access::Read)?;
+        let mut tx = self.store.read().await?;
+        Ok(tx.list_audit(q).await?)
+    }
+}
+
+/// Serializes a record for the audit trail.
+pub(crate) fn snapshot(v: &impl Serialize) -> Option<serde_json::Value> {
+    serde_json::to_value(v).ok()
+}
+
+/// Records one write of `entity` in the audit trail.
+pub(crate) async fn audit<T: Serialize>(
+    tx: &mut Tx,
+    who: &Principal,
+    entity: &str,
+    id: i64,
+    action: &str,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<()> {
+    tx.audit(AuditEntry {
+        actor: &who.actor(),
+        entity,
+        entity_id: Some(id),
+        action,
+        before: before.and_then(snapshot),
+        after: after.and_then(snapshot),
+    })
+    .await?;
+    Ok(())
+}
+
+/// The version an update must carry.
+pub(crate) fn required_version(v: Option<i64>) -> Result<i64> {
+    v.ok_or_else(|| AppError::invalid("version", "is required for an update: send the version you last read"))
+}

@@ -1,0 +1,73 @@
+//! Versioned migrations per backend, embedded in the binary (no sqlx `macros`).
+
+use std::borrow::Cow;
+
+use sqlx::{
+    AssertSqlSafe, SqlSafeStr,
+    migrate::{Migration, MigrationType, Migrator},
+};
+
+/// `(version, description, sqlite sql, postgres sql)`; append only, never edit a shipped one.
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "master data",
+        include_str!("../migrations/sqlite/0001_master_data.sql"),
+        include_str!("../migrations/postgres/0001_master_data.sql"),
+    ),
+    (
+        2,
+        "users and audit",
+        include_str!("../migrations/sqlite/0002_users_audit.sql"),
+        include_str!("../migrations/postgres/0002_users_audit.sql"),
+    ),
+];
+
+/// Number of migrations shipped.
+pub const MIGRATION_COUNT: usize = MIGRATIONS.len();
+
+fn migrator(pick: impl Fn(&(i64, &str, &'static str, &'static str)) -> &'static str) -> Migrator {
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|m| {
+                Migration::new(
+                    m.0,
+                    Cow::Borrowed(m.1),
+                    MigrationType::Simple,
+                    AssertSqlSafe(pick(m)).into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+pub(crate) fn sqlite() -> Migrator {
+    migrator(|m| m.2)
+}
+
+pub(crate) fn postgres() -> Migrator {
+    migrator(|m| m.3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_file_is_listed_for_both_backends() {
+        for backend in ["sqlite", "postgres"] {
+            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/");
+            let mut files: Vec<_> = std::fs::read_dir(format!("{dir}{backend}"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            files.sort();
+            assert_eq!(files.len(), MIGRATIONS.len(), "{backend}: {files:?}");
+            for (f, m) in files.iter().zip(MIGRATIONS) {
+                assert!(f.starts_with(&format!("{:04}_", m.0)), "{backend}: {f}");
+            }
+        }
+    }
+}
