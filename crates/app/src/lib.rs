@@ -5,7 +5,7 @@
 
 pub mod auth;
 pub mod company;
-//pub mod csv_io;
+pub mod csv_io;
 pub mod currencies;
 //pub mod demo;
 mod error;
@@ -15,7 +15,7 @@ pub mod parties;
 mod principal;
 mod refs;
 
-pub use cartwright_store::{ListQuery, Store};
+pub use cartwright_store::{AuditQuery, ListQuery, Store};
 pub use error::{AppError, RowError};
 pub use principal::Principal;
 

@@ -1,0 +1,104 @@
+//! Registers each route once, with the facts the OpenAPI document is built from,
+//! so the document and the router cannot drift apart.
+
+use std::collections::BTreeMap;
+
+use axum::{Router, routing::MethodRouter};
+use cartwright_app::App;
+use utoipa::{
+    ToSchema,
+    openapi::{RefOr, Schema, schema::ObjectBuilder},
+};
+
+/// Schemas collected while routes are registered: `(name, schema)`.
+pub(crate) type Schemas = Vec<(String, RefOr<Schema>)>;
+
+/// Registers `T` (and what it refers to) and returns a `$ref` to it.
+pub(crate) fn schema_ref<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
+    let name = T::name().to_string();
+    schemas.push((name.clone(), T::schema()));
+    T::schemas(schemas);
+    RefOr::Ref(utoipa::openapi::Ref::from_schema_name(name))
+}
+
+/// Registers `T` and returns an inline page-of-`T` schema.
+pub(crate) fn page_ref<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
+    let item = schema_ref::<T>(schemas);
+    RefOr::T(Schema::Object(
+        ObjectBuilder::new()
+            .property("items", utoipa::openapi::schema::ArrayBuilder::new().items(item))
+            .required("items")
+            .property(
+                "next_cursor",
+                ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                        utoipa::openapi::schema::Type::String,
+                        utoipa::openapi::schema::Type::Null,
+                    ]))
+                    .description(Some("Pass as `cursor` for the next page; null on the last page.")),
+            )
+            .build(),
+    ))
+}
+
+/// Builds a schema reference (or inline schema) while registering what it needs.
+pub(crate) type SchemaFn = fn(&mut Schemas) -> RefOr<Schema>;
+
+/// What the document says about one operation.
+#[derive(Clone, Copy)]
+pub(crate) struct Doc {
+    /// One-line summary.
+    pub summary: &'static str,
+    /// Tag (section) in the document.
+    pub tag: &'static str,
+    /// JSON request body schema, if any.
+    pub body: Option<SchemaFn>,
+    /// Raw request body content type (CSV uploads), if any.
+    pub raw_body: Option<&'static str>,
+    /// Success status and its JSON schema (None: no JSON body).
+    pub ok: (u16, Option<SchemaFn>),
+    /// Raw success content type (CSV downloads), if any.
+    pub raw_ok: Option<&'static str>,
+    /// Query parameters: `(name, description)`.
+    pub query: &'static [(&'static str, &'static str)],
+    /// Whether a bearer token is needed.
+    pub auth: bool,
+}
+
+/// One routed operation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RouteInfo {
+    /// Lower-case HTTP method.
+    pub method: &'static str,
+    /// Path with `{param}` segments.
+    pub path: &'static str,
+}
+
+/// The route table under construction.
+#[derive(Default)]
+pub(crate) struct Routes {
+    methods: BTreeMap<&'static str, MethodRouter<App>>,
+    pub(crate) ops: Vec<(RouteInfo, Doc)>,
+}
+
+impl Routes {
+    /// Adds one operation: the method router for `method` on `path` and its document entry.
+    pub(crate) fn add(mut self, method: &'static str, path: &'static str, handler: MethodRouter<App>, doc: Doc) -> Self {
+        let merged = match self.methods.remove(path) {
+            Some(existing) => existing.merge(handler),
+            None => handler,
+        };
+        self.methods.insert(path, merged);
+        self.ops.push((RouteInfo { method, path }, doc));
+        self
+    }
+
+    /// The axum router and the list of routed operations.
+    pub(crate) fn into_router(self) -> (Router<App>, Vec<(RouteInfo, Doc)>) {
+        let mut router = Router::new();
+        for (path, mr) in self.methods {
+            router = router.route(path, mr);
+        }
+        (router, self.ops)
+    }
+}
