@@ -7,7 +7,7 @@ pub mod auth;
 pub mod company;
 pub mod csv_io;
 pub mod currencies;
-//pub mod demo;
+pub mod demo;
 mod error;
 pub mod items;
 pub mod masters;
