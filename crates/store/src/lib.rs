@@ -17,6 +17,8 @@ mod parties;
 mod items;
 mod row;
 mod users;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 pub use audit::{Actor, AuditEntry, AuditQuery};
 pub use company::CompanyRow;
@@ -199,6 +201,18 @@ impl Store {
         match &self.pool {
             Pool::Sqlite(p) => migrations::sqlite().run_to(version, p).await?,
             Pool::Postgres(p) => migrations::postgres().run_to(version, p).await?,
+        }
+        Ok(())
+    }
+
+    /// Creates an empty PostgreSQL database named `name` (letters, digits and `_` only).
+    pub async fn create_database(&self, name: &str) -> Result<()> {
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(StoreError::Corrupt { entity: "database", column: "name", detail: format!("'{name}' is not a plain identifier") });
+        }
+        if let Pool::Postgres(p) = &self.pool {
+            // The name was checked above to be a plain identifier, so it is safe to splice.
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(p).await?;
         }
         Ok(())
     }
