@@ -25,8 +25,11 @@ pub fn hash_password(password: &str) -> Result<String> {
 }
 
 fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// SHA-256 of a token, hex: what the database keeps instead of the token.
@@ -37,7 +40,8 @@ pub fn token_digest(token: &str) -> String {
 
 fn new_token() -> Result<String> {
     let mut bytes = [0_u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Conflict(format!("no randomness available: {e}")))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Conflict(format!("no randomness available: {e}")))?;
     Ok(format!(
         "{TOKEN_PREFIX}{}",
         bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
@@ -66,7 +70,16 @@ impl App {
             label: auth.user.email.clone(),
             role: auth.user.role,
         };
-        audit::<User>(&mut tx, &who, "auth", auth.user.id, "token_issued", None, None).await?;
+        audit::<User>(
+            &mut tx,
+            &who,
+            "auth",
+            auth.user.id,
+            "token_issued",
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(token)
     }
@@ -124,12 +137,24 @@ impl App {
             active: v.active,
         };
         let mut tx = self.store.write().await?;
-        let before = tx.user(id).await?.ok_or_else(|| AppError::not_found("user", id))?;
+        let before = tx
+            .user(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("user", id))?;
         let user = tx
             .update_user(id, version, &row, v.password.is_some())
             .await
             .map_err(|e| AppError::duplicate_or(e, "user", "email", &v.email))?;
-        audit(&mut tx, who, "users", id, "update", Some(&before), Some(&user)).await?;
+        audit(
+            &mut tx,
+            who,
+            "users",
+            id,
+            "update",
+            Some(&before),
+            Some(&user),
+        )
+        .await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -138,7 +163,9 @@ impl App {
     pub async fn user(&self, who: &Principal, id: i64) -> Result<User> {
         who.require(Resource::Users, Access::Read)?;
         let mut tx = self.store.read().await?;
-        tx.user(id).await?.ok_or_else(|| AppError::not_found("user", id))
+        tx.user(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("user", id))
     }
 
     /// Users, paged.

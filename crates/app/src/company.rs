@@ -11,15 +11,17 @@ use cartwright_store::{AccountRow, CompanyRow, PaymentTermsRow, Tx};
 use crate::{App, AppError, Principal, Result, audit, required_version};
 
 /// Payment terms created with every company: `(code, name, days)`.
-const DEFAULT_TERMS: &[(&str, &str, u32)] = &[("DUE", "Due on receipt", 0), ("NET30", "30 days net", 30)];
+const DEFAULT_TERMS: &[(&str, &str, u32)] =
+    &[("DUE", "Due on receipt", 0), ("NET30", "30 days net", 30)];
 
 async fn resolve(tx: &mut Tx, v: &ValidCompany) -> Result<CompanyRow> {
-    let default_item_id = match &v.default_item {
-        Some(code) => Some(tx.item_id(code).await?.ok_or_else(|| {
-            AppError::invalid("default_item", format!("unknown item '{code}'"))
-        })?),
-        None => None,
-    };
+    let default_item_id =
+        match &v.default_item {
+            Some(code) => Some(tx.item_id(code).await?.ok_or_else(|| {
+                AppError::invalid("default_item", format!("unknown item '{code}'"))
+            })?),
+            None => None,
+        };
     Ok(CompanyRow {
         name: v.name.clone(),
         base_currency: v.base_currency.as_str().to_owned(),
@@ -31,7 +33,14 @@ async fn resolve(tx: &mut Tx, v: &ValidCompany) -> Result<CompanyRow> {
 }
 
 /// Enables `code` with its ISO name and minor units, and opens its bank account.
-pub(crate) async fn enable_currency(tx: &mut Tx, who: &Principal, code: &str, name: &str, minor_units: u32, is_base: bool) -> Result<()> {
+pub(crate) async fn enable_currency(
+    tx: &mut Tx,
+    who: &Principal,
+    code: &str,
+    name: &str,
+    minor_units: u32,
+    is_base: bool,
+) -> Result<()> {
     let currency = tx
         .insert_currency(code, name, minor_units, is_base)
         .await
@@ -50,7 +59,16 @@ pub(crate) async fn enable_currency(tx: &mut Tx, who: &Principal, code: &str, na
         })
         .await
         .map_err(|e| AppError::duplicate_or(e, "account", "code", &bank_code))?;
-    audit(tx, who, "accounts", account.id, "create", None, Some(&account)).await?;
+    audit(
+        tx,
+        who,
+        "accounts",
+        account.id,
+        "create",
+        None,
+        Some(&account),
+    )
+    .await?;
     Ok(())
 }
 
@@ -74,15 +92,28 @@ impl App {
         who.require(Resource::Company, Access::Write)?;
         let v = input.validate()?;
         if v.default_item.is_some() {
-            return Err(AppError::invalid("default_item", "set the default item after the company exists and the item is created"));
+            return Err(AppError::invalid(
+                "default_item",
+                "set the default item after the company exists and the item is created",
+            ));
         }
         let mut tx = self.store.write().await?;
         if tx.company().await?.is_some() {
-            return Err(AppError::Conflict("the company is already set up; update it instead".to_owned()));
+            return Err(AppError::Conflict(
+                "the company is already set up; update it instead".to_owned(),
+            ));
         }
         let base = v.base_currency.as_str();
         let name = iso4217::lookup(base).map_or(base, |c| c.name);
-        enable_currency(&mut tx, who, base, name, v.base_currency.minor_units(), true).await?;
+        enable_currency(
+            &mut tx,
+            who,
+            base,
+            name,
+            v.base_currency.minor_units(),
+            true,
+        )
+        .await?;
         for entry in DEFAULT_CHART {
             let account = tx
                 .insert_account(&AccountRow {
@@ -94,7 +125,16 @@ impl App {
                     active: true,
                 })
                 .await?;
-            audit(&mut tx, who, "accounts", account.id, "create", None, Some(&account)).await?;
+            audit(
+                &mut tx,
+                who,
+                "accounts",
+                account.id,
+                "create",
+                None,
+                Some(&account),
+            )
+            .await?;
         }
         for (code, name, days) in DEFAULT_TERMS {
             let terms = tx
@@ -106,7 +146,16 @@ impl App {
                     active: true,
                 })
                 .await?;
-            audit(&mut tx, who, "payment_terms", terms.id, "create", None, Some(&terms)).await?;
+            audit(
+                &mut tx,
+                who,
+                "payment_terms",
+                terms.id,
+                "create",
+                None,
+                Some(&terms),
+            )
+            .await?;
         }
         let row = resolve(&mut tx, &v).await?;
         let company = tx.insert_company(&row).await?;
@@ -136,14 +185,26 @@ impl App {
             if tx.currency(v.base_currency.as_str()).await?.is_none() {
                 return Err(AppError::invalid(
                     "base_currency",
-                    format!("enable {} as a currency before making it the base", v.base_currency),
+                    format!(
+                        "enable {} as a currency before making it the base",
+                        v.base_currency
+                    ),
                 ));
             }
             tx.set_base_currency(v.base_currency.as_str()).await?;
         }
         let row = resolve(&mut tx, &v).await?;
         let after = tx.update_company(version, &row).await?;
-        audit(&mut tx, who, "company", 1, "update", Some(&before), Some(&after)).await?;
+        audit(
+            &mut tx,
+            who,
+            "company",
+            1,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -20,7 +20,10 @@ use cartwright_store::ListQuery;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::{App, AppError, Principal, Result, RowError, audit, company::no_company, items::item_row, parties::party_row, refs::Refs};
+use crate::{
+    App, AppError, Principal, Result, RowError, audit, company::no_company, items::item_row,
+    parties::party_row, refs::Refs,
+};
 
 /// What a CSV file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,14 +80,35 @@ pub struct ImportSummary {
 }
 
 const ITEM_COLUMNS: &[&str] = &[
-    "code", "description", "item_type", "unit", "standard_cost", "barcode", "weight_kg", "tax_code", "reorder_level",
-    "preferred_vendor", "active",
+    "code",
+    "description",
+    "item_type",
+    "unit",
+    "standard_cost",
+    "barcode",
+    "weight_kg",
+    "tax_code",
+    "reorder_level",
+    "preferred_vendor",
+    "active",
 ];
 const ADDRESS_PARTS: &[&str] = &["line1", "line2", "city", "region", "postcode", "country"];
 const PARTY_COLUMNS: &[&str] = &[
-    "code", "name", "email", "phone", "currency", "payment_terms", "tax_code", "credit_limit", "notes", "active",
+    "code",
+    "name",
+    "email",
+    "phone",
+    "currency",
+    "payment_terms",
+    "tax_code",
+    "credit_limit",
+    "notes",
+    "active",
 ];
 const RATE_COLUMNS: &[&str] = &["currency", "date", "rate"];
+
+/// A data row as read: its line number and fields.
+type RawRow = (u64, csv::StringRecord);
 
 /// One data row with its line number, read by column name.
 struct Row<'a> {
@@ -100,7 +124,11 @@ impl Row<'_> {
     }
 
     fn err(&self, column: &str, message: impl Into<String>) -> RowError {
-        RowError { line: self.line, column: column.to_owned(), message: message.into() }
+        RowError {
+            line: self.line,
+            column: column.to_owned(),
+            message: message.into(),
+        }
     }
 
     fn decimal(&self, column: &str, errors: &mut Vec<RowError>) -> Option<Decimal> {
@@ -131,7 +159,10 @@ impl Row<'_> {
 
     /// Maps validation errors (named by field) onto this row's columns.
     fn field_errors(&self, errs: FieldErrors, column_of: impl Fn(&str) -> String) -> Vec<RowError> {
-        errs.0.into_iter().map(|e| self.err(&column_of(&e.field), e.message)).collect()
+        errs.0
+            .into_iter()
+            .map(|e| self.err(&column_of(&e.field), e.message))
+            .collect()
     }
 }
 
@@ -140,11 +171,18 @@ fn read_csv(
     bytes: &[u8],
     known: impl Fn(&str) -> bool,
     required: &[&str],
-) -> Result<(Vec<String>, Vec<(u64, csv::StringRecord)>), Vec<RowError>> {
+) -> Result<(Vec<String>, Vec<RawRow>), Vec<RowError>> {
     let mut headers = Vec::new();
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
-    let header_err = |column: &str, message: String| RowError { line: 1, column: column.to_owned(), message };
-    let hdr = reader.headers().map_err(|e| vec![header_err("", format!("the header cannot be read: {e}"))])?.clone();
+    let header_err = |column: &str, message: String| RowError {
+        line: 1,
+        column: column.to_owned(),
+        message,
+    };
+    let hdr = reader
+        .headers()
+        .map_err(|e| vec![header_err("", format!("the header cannot be read: {e}"))])?
+        .clone();
     let mut errors = Vec::new();
     for h in &hdr {
         let h = h.trim();
@@ -167,7 +205,11 @@ fn read_csv(
             }
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                errors.push(RowError { line, column: String::new(), message: format!("unreadable row: {e}") });
+                errors.push(RowError {
+                    line,
+                    column: String::new(),
+                    message: format!("unreadable row: {e}"),
+                });
             }
         }
     }
@@ -177,12 +219,24 @@ fn read_csv(
     Ok((headers, raw))
 }
 
-fn rows_of(headers: &[String], raw: Vec<(u64, csv::StringRecord)>) -> Vec<Row<'_>> {
-    raw.into_iter().map(|(line, record)| Row { line, headers, record }).collect()
+fn rows_of(headers: &[String], raw: Vec<RawRow>) -> Vec<Row<'_>> {
+    raw.into_iter()
+        .map(|(line, record)| Row {
+            line,
+            headers,
+            record,
+        })
+        .collect()
 }
 
 /// Notes the lower-cased key of a row, reporting a repeat within the file.
-fn first_occurrence(seen: &mut HashMap<String, u64>, key: &str, row: &Row<'_>, column: &str, errors: &mut Vec<RowError>) -> bool {
+fn first_occurrence(
+    seen: &mut HashMap<String, u64>,
+    key: &str,
+    row: &Row<'_>,
+    column: &str,
+    errors: &mut Vec<RowError>,
+) -> bool {
     match seen.get(&key.to_lowercase()) {
         Some(first) => {
             errors.push(row.err(column, format!("'{key}' is also on line {first}")));
@@ -202,7 +256,9 @@ fn csv_text(headers: &[String], rows: &[Vec<String>]) -> Result<String> {
     for r in rows {
         w.write_record(r).map_err(io)?;
     }
-    let bytes = w.into_inner().map_err(|e| AppError::Conflict(format!("could not write CSV: {e}")))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| AppError::Conflict(format!("could not write CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| AppError::Conflict(format!("could not write CSV: {e}")))
 }
 
@@ -212,7 +268,12 @@ fn address_columns(prefix: &str) -> impl Iterator<Item = String> + '_ {
 
 impl App {
     /// Imports a CSV file: all rows or none.
-    pub async fn import_csv(&self, who: &Principal, entity: CsvEntity, bytes: &[u8]) -> Result<ImportSummary> {
+    pub async fn import_csv(
+        &self,
+        who: &Principal,
+        entity: CsvEntity,
+        bytes: &[u8],
+    ) -> Result<ImportSummary> {
         who.require(entity.resource(), Access::Write)?;
         match entity {
             CsvEntity::Items => self.import_items(who, bytes).await,
@@ -223,10 +284,18 @@ impl App {
     }
 
     async fn import_items(&self, who: &Principal, bytes: &[u8]) -> Result<ImportSummary> {
-        let (headers, raw) = read_csv(bytes, |h| ITEM_COLUMNS.contains(&h) || h.starts_with("price:"), &["code", "item_type"])
-            .map_err(AppError::Import)?;
+        let (headers, raw) = read_csv(
+            bytes,
+            |h| ITEM_COLUMNS.contains(&h) || h.starts_with("price:"),
+            &["code", "item_type"],
+        )
+        .map_err(AppError::Import)?;
         let rows = rows_of(&headers, raw);
-        let price_columns: Vec<String> = headers.iter().filter(|h| h.starts_with("price:")).cloned().collect();
+        let price_columns: Vec<String> = headers
+            .iter()
+            .filter(|h| h.starts_with("price:"))
+            .cloned()
+            .collect();
         let mut errors = Vec::new();
         let mut inputs = Vec::with_capacity(rows.len());
         let mut seen = HashMap::new();
@@ -250,7 +319,10 @@ impl App {
             let mut price_cols = Vec::new();
             for col in &price_columns {
                 if let Some(price) = row.decimal(col, &mut errors) {
-                    prices.push(ItemPriceInput { price_list: col.trim_start_matches("price:").to_owned(), price });
+                    prices.push(ItemPriceInput {
+                        price_list: col.trim_start_matches("price:").to_owned(),
+                        price,
+                    });
                     price_cols.push(col.clone());
                 }
             }
@@ -269,8 +341,15 @@ impl App {
                 active: row.bool("active", &mut errors),
                 version: None,
             };
-            let column_of = |field: &str| match field.strip_prefix("prices[").and_then(|r| r.split(']').next()).and_then(|i| i.parse::<usize>().ok()) {
-                Some(i) => price_cols.get(i).cloned().unwrap_or_else(|| field.to_owned()),
+            let column_of = |field: &str| match field
+                .strip_prefix("prices[")
+                .and_then(|r| r.split(']').next())
+                .and_then(|i| i.parse::<usize>().ok())
+            {
+                Some(i) => price_cols
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| field.to_owned()),
                 None => field.to_owned(),
             };
             match input.validate() {
@@ -280,7 +359,12 @@ impl App {
             }
         }
         let mut tx = self.store.write().await?;
-        let existing: HashMap<String, (i64, i64)> = tx.item_keys().await?.into_iter().map(|(k, id, v)| (k, (id, v))).collect();
+        let existing: HashMap<String, (i64, i64)> = tx
+            .item_keys()
+            .await?
+            .into_iter()
+            .map(|(k, id, v)| (k, (id, v)))
+            .collect();
         let mut refs = Refs::default();
         let mut writes = Vec::with_capacity(inputs.len());
         for (row, v, price_cols) in inputs {
@@ -303,12 +387,29 @@ impl App {
         for (row, v, r) in writes {
             match existing.get(&v.code.to_lowercase()) {
                 Some(&(id, version)) => {
-                    let before = tx.item(id).await?.ok_or_else(|| AppError::not_found("item", id))?;
-                    if let Err(e) = check_type_change(&before.code, before.item_type, v.item_type, tx.item_is_used(id).await?) {
+                    let before = tx
+                        .item(id)
+                        .await?
+                        .ok_or_else(|| AppError::not_found("item", id))?;
+                    if let Err(e) = check_type_change(
+                        &before.code,
+                        before.item_type,
+                        v.item_type,
+                        tx.item_is_used(id).await?,
+                    ) {
                         return Err(AppError::Import(vec![row.err("item_type", e.message)]));
                     }
                     let after = tx.update_item(id, version, &r).await?;
-                    audit(&mut tx, who, "items", id, "import", Some(&before), Some(&after)).await?;
+                    audit(
+                        &mut tx,
+                        who,
+                        "items",
+                        id,
+                        "import",
+                        Some(&before),
+                        Some(&after),
+                    )
+                    .await?;
                     summary.updated += 1;
                 }
                 None => {
@@ -322,10 +423,18 @@ impl App {
         Ok(summary)
     }
 
-    async fn import_parties(&self, who: &Principal, kind: PartyKind, bytes: &[u8]) -> Result<ImportSummary> {
+    async fn import_parties(
+        &self,
+        who: &Principal,
+        kind: PartyKind,
+        bytes: &[u8],
+    ) -> Result<ImportSummary> {
         let known = |h: &str| {
             PARTY_COLUMNS.contains(&h)
-                || ["billing_", "shipping_"].iter().any(|p| h.strip_prefix(p).is_some_and(|rest| ADDRESS_PARTS.contains(&rest)))
+                || ["billing_", "shipping_"].iter().any(|p| {
+                    h.strip_prefix(p)
+                        .is_some_and(|rest| ADDRESS_PARTS.contains(&rest))
+                })
         };
         let (headers, raw) = read_csv(bytes, known, &["code", "name"]).map_err(AppError::Import)?;
         let rows = rows_of(&headers, raw);
@@ -344,7 +453,9 @@ impl App {
                 line2: row.string(&format!("{prefix}_line2")).unwrap_or_default(),
                 city: row.string(&format!("{prefix}_city")).unwrap_or_default(),
                 region: row.string(&format!("{prefix}_region")).unwrap_or_default(),
-                postcode: row.string(&format!("{prefix}_postcode")).unwrap_or_default(),
+                postcode: row
+                    .string(&format!("{prefix}_postcode"))
+                    .unwrap_or_default(),
                 country: row.string(&format!("{prefix}_country")).unwrap_or_default(),
             };
             let input = PartyInput {
@@ -372,7 +483,12 @@ impl App {
         }
         let mut tx = self.store.write().await?;
         let company = tx.company().await?.ok_or_else(no_company)?;
-        let existing: HashMap<String, (i64, i64)> = tx.party_keys(kind).await?.into_iter().map(|(k, id, v)| (k, (id, v))).collect();
+        let existing: HashMap<String, (i64, i64)> = tx
+            .party_keys(kind)
+            .await?
+            .into_iter()
+            .map(|(k, id, v)| (k, (id, v)))
+            .collect();
         let mut refs = Refs::default();
         let mut writes = Vec::with_capacity(inputs.len());
         for (row, v) in inputs {
@@ -391,7 +507,16 @@ impl App {
                 Some(&(id, version)) => {
                     let before = tx.party(kind, id).await?;
                     let after = tx.update_party(id, version, &r).await?;
-                    audit(&mut tx, who, kind.plural(), id, "import", before.as_ref(), Some(&after)).await?;
+                    audit(
+                        &mut tx,
+                        who,
+                        kind.plural(),
+                        id,
+                        "import",
+                        before.as_ref(),
+                        Some(&after),
+                    )
+                    .await?;
                     summary.updated += 1;
                 }
                 None => {
@@ -406,7 +531,8 @@ impl App {
     }
 
     async fn import_rates(&self, who: &Principal, bytes: &[u8]) -> Result<ImportSummary> {
-        let (headers, raw) = read_csv(bytes, |h| RATE_COLUMNS.contains(&h), RATE_COLUMNS).map_err(AppError::Import)?;
+        let (headers, raw) = read_csv(bytes, |h| RATE_COLUMNS.contains(&h), RATE_COLUMNS)
+            .map_err(AppError::Import)?;
         let rows = rows_of(&headers, raw);
         let mut errors = Vec::new();
         let mut valid = Vec::with_capacity(rows.len());
@@ -430,8 +556,14 @@ impl App {
                         continue;
                     }
                     if v.currency.as_str() == company.base_currency {
-                        errors.push(row.err("currency", format!("{} is the base currency; its rate is always 1", v.currency)));
-                    } else if let Err(e) = refs.currency(&mut tx, "currency", v.currency.as_str()).await? {
+                        errors.push(row.err(
+                            "currency",
+                            format!("{} is the base currency; its rate is always 1", v.currency),
+                        ));
+                    } else if let Err(e) = refs
+                        .currency(&mut tx, "currency", v.currency.as_str())
+                        .await?
+                    {
                         errors.push(row.err("currency", e.message));
                     } else {
                         valid.push(v);
@@ -449,15 +581,41 @@ impl App {
         for v in valid {
             let date = format_date(v.date);
             let rate = to_scaled(v.rate, RATE_SCALE, "rate")?;
-            match tx.rate_on(v.currency.as_str(), &date).await?.filter(|r| r.date == date) {
+            match tx
+                .rate_on(v.currency.as_str(), &date)
+                .await?
+                .filter(|r| r.date == date)
+            {
                 Some(before) => {
-                    let after = tx.update_rate(before.id, before.version, &date, rate, None).await?;
-                    audit(&mut tx, who, "exchange_rates", after.id, "import", Some(&before), Some(&after)).await?;
+                    let after = tx
+                        .update_rate(before.id, before.version, &date, rate, None)
+                        .await?;
+                    audit(
+                        &mut tx,
+                        who,
+                        "exchange_rates",
+                        after.id,
+                        "import",
+                        Some(&before),
+                        Some(&after),
+                    )
+                    .await?;
                     summary.updated += 1;
                 }
                 None => {
-                    let r = tx.insert_rate(v.currency.as_str(), &date, rate, None).await?;
-                    audit(&mut tx, who, "exchange_rates", r.id, "import", None, Some(&r)).await?;
+                    let r = tx
+                        .insert_rate(v.currency.as_str(), &date, rate, None)
+                        .await?;
+                    audit(
+                        &mut tx,
+                        who,
+                        "exchange_rates",
+                        r.id,
+                        "import",
+                        None,
+                        Some(&r),
+                    )
+                    .await?;
                     summary.created += 1;
                 }
             }
@@ -473,7 +631,10 @@ impl App {
         match entity {
             CsvEntity::Items => {
                 let mut items = Vec::new();
-                let mut q = ListQuery { limit: 500, ..ListQuery::default() };
+                let mut q = ListQuery {
+                    limit: 500,
+                    ..ListQuery::default()
+                };
                 loop {
                     let page = tx.list_items(&q).await?;
                     items.extend(page.items);
@@ -482,10 +643,14 @@ impl App {
                         None => break,
                     }
                 }
-                let mut lists: Vec<String> = items.iter().flat_map(|i| i.prices.iter().map(|p| p.price_list.clone())).collect();
+                let mut lists: Vec<String> = items
+                    .iter()
+                    .flat_map(|i| i.prices.iter().map(|p| p.price_list.clone()))
+                    .collect();
                 lists.sort();
                 lists.dedup();
-                let mut headers: Vec<String> = ITEM_COLUMNS.iter().map(|s| (*s).to_owned()).collect();
+                let mut headers: Vec<String> =
+                    ITEM_COLUMNS.iter().map(|s| (*s).to_owned()).collect();
                 headers.extend(lists.iter().map(|l| format!("price:{l}")));
                 let rows: Vec<Vec<String>> = items
                     .iter()
@@ -504,7 +669,11 @@ impl App {
                             i.active.to_string(),
                         ];
                         r.extend(lists.iter().map(|l| {
-                            i.prices.iter().find(|p| &p.price_list == l).map(|p| p.price.to_string()).unwrap_or_default()
+                            i.prices
+                                .iter()
+                                .find(|p| &p.price_list == l)
+                                .map(|p| p.price.to_string())
+                                .unwrap_or_default()
                         }));
                         r
                     })
@@ -512,9 +681,16 @@ impl App {
                 csv_text(&headers, &rows)
             }
             CsvEntity::Customers | CsvEntity::Vendors => {
-                let kind = if entity == CsvEntity::Customers { PartyKind::Customer } else { PartyKind::Vendor };
+                let kind = if entity == CsvEntity::Customers {
+                    PartyKind::Customer
+                } else {
+                    PartyKind::Vendor
+                };
                 let mut parties = Vec::new();
-                let mut q = ListQuery { limit: 500, ..ListQuery::default() };
+                let mut q = ListQuery {
+                    limit: 500,
+                    ..ListQuery::default()
+                };
                 loop {
                     let page = tx.list_parties(kind, &q).await?;
                     parties.extend(page.items);
@@ -523,10 +699,20 @@ impl App {
                         None => break,
                     }
                 }
-                let mut headers: Vec<String> = PARTY_COLUMNS.iter().map(|s| (*s).to_owned()).collect();
+                let mut headers: Vec<String> =
+                    PARTY_COLUMNS.iter().map(|s| (*s).to_owned()).collect();
                 headers.extend(address_columns("billing"));
                 headers.extend(address_columns("shipping"));
-                let addr = |a: &Address| vec![a.line1.clone(), a.line2.clone(), a.city.clone(), a.region.clone(), a.postcode.clone(), a.country.clone()];
+                let addr = |a: &Address| {
+                    vec![
+                        a.line1.clone(),
+                        a.line2.clone(),
+                        a.city.clone(),
+                        a.region.clone(),
+                        a.postcode.clone(),
+                        a.country.clone(),
+                    ]
+                };
                 let rows: Vec<Vec<String>> = parties
                     .iter()
                     .map(|p| {
@@ -552,7 +738,10 @@ impl App {
             CsvEntity::ExchangeRates => {
                 let rates = tx.all_rates().await?;
                 let headers: Vec<String> = RATE_COLUMNS.iter().map(|s| (*s).to_owned()).collect();
-                let rows: Vec<Vec<String>> = rates.iter().map(|r| vec![r.currency.clone(), r.date.clone(), r.rate.to_string()]).collect();
+                let rows: Vec<Vec<String>> = rates
+                    .iter()
+                    .map(|r| vec![r.currency.clone(), r.date.clone(), r.rate.to_string()])
+                    .collect();
                 csv_text(&headers, &rows)
             }
         }

@@ -9,7 +9,11 @@ use cartwright_core::{
 };
 use cartwright_store::{ListQuery, Tx};
 
-use crate::{App, AppError, Principal, Result, audit, company::{enable_currency, no_company}, required_version};
+use crate::{
+    App, AppError, Principal, Result, audit,
+    company::{enable_currency, no_company},
+    required_version,
+};
 
 /// Checks that a rate's currency is enabled and is not the base currency.
 async fn check_rate_currency(tx: &mut Tx, v: &ValidExchangeRate) -> Result<()> {
@@ -17,7 +21,10 @@ async fn check_rate_currency(tx: &mut Tx, v: &ValidExchangeRate) -> Result<()> {
     if v.currency.as_str() == company.base_currency {
         return Err(AppError::invalid(
             "currency",
-            format!("{} is the base currency; its rate is always 1", company.base_currency),
+            format!(
+                "{} is the base currency; its rate is always 1",
+                company.base_currency
+            ),
         ));
     }
     if tx.currency(v.currency.as_str()).await?.is_none() {
@@ -52,13 +59,21 @@ impl App {
             });
         }
         enable_currency(&mut tx, who, v.code.as_str(), &v.name, v.minor_units, false).await?;
-        let c = tx.currency(v.code.as_str()).await?.ok_or_else(|| AppError::not_found("currency", &v.code))?;
+        let c = tx
+            .currency(v.code.as_str())
+            .await?
+            .ok_or_else(|| AppError::not_found("currency", &v.code))?;
         tx.commit().await?;
         Ok(c)
     }
 
     /// Renames a currency (its code and minor units are fixed by ISO 4217).
-    pub async fn update_currency(&self, who: &Principal, code: &str, input: &CurrencyInput) -> Result<Currency> {
+    pub async fn update_currency(
+        &self,
+        who: &Principal,
+        code: &str,
+        input: &CurrencyInput,
+    ) -> Result<Currency> {
         who.require(Resource::Currencies, Access::Write)?;
         let v = input.validate()?;
         if !v.code.as_str().eq_ignore_ascii_case(code) {
@@ -66,9 +81,23 @@ impl App {
         }
         let version = required_version(input.version)?;
         let mut tx = self.store.write().await?;
-        let before = tx.currency(v.code.as_str()).await?.ok_or_else(|| AppError::not_found("currency", code))?;
-        let after = tx.update_currency(v.code.as_str(), &v.name, version).await?;
-        audit(&mut tx, who, "currencies", 0, "update", Some(&before), Some(&after)).await?;
+        let before = tx
+            .currency(v.code.as_str())
+            .await?
+            .ok_or_else(|| AppError::not_found("currency", code))?;
+        let after = tx
+            .update_currency(v.code.as_str(), &v.name, version)
+            .await?;
+        audit(
+            &mut tx,
+            who,
+            "currencies",
+            0,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -77,7 +106,9 @@ impl App {
     pub async fn currency(&self, who: &Principal, code: &str) -> Result<Currency> {
         who.require(Resource::Currencies, Access::Read)?;
         let mut tx = self.store.read().await?;
-        tx.currency(&code.to_ascii_uppercase()).await?.ok_or_else(|| AppError::not_found("currency", code))
+        tx.currency(&code.to_ascii_uppercase())
+            .await?
+            .ok_or_else(|| AppError::not_found("currency", code))
     }
 
     /// Enabled currencies.
@@ -92,51 +123,93 @@ impl App {
     }
 
     /// Records an exchange rate; one per currency and date.
-    pub async fn add_rate(&self, who: &Principal, input: &ExchangeRateInput) -> Result<ExchangeRate> {
+    pub async fn add_rate(
+        &self,
+        who: &Principal,
+        input: &ExchangeRateInput,
+    ) -> Result<ExchangeRate> {
         who.require(Resource::Currencies, Access::Write)?;
         let v = input.validate()?;
         let mut tx = self.store.write().await?;
         check_rate_currency(&mut tx, &v).await?;
         let (rate, quoted) = scaled(&v)?;
         let date = format_date(v.date);
-        let r = tx.insert_rate(v.currency.as_str(), &date, rate, quoted).await.map_err(|e| {
-            if e.is_conflict() {
-                AppError::Duplicate {
-                    field: "date".to_owned(),
-                    message: format!("a {} rate for {date} already exists; update it instead", v.currency),
+        let r = tx
+            .insert_rate(v.currency.as_str(), &date, rate, quoted)
+            .await
+            .map_err(|e| {
+                if e.is_conflict() {
+                    AppError::Duplicate {
+                        field: "date".to_owned(),
+                        message: format!(
+                            "a {} rate for {date} already exists; update it instead",
+                            v.currency
+                        ),
+                    }
+                } else {
+                    e.into()
                 }
-            } else {
-                e.into()
-            }
-        })?;
-        audit(&mut tx, who, "exchange_rates", r.id, "create", None, Some(&r)).await?;
+            })?;
+        audit(
+            &mut tx,
+            who,
+            "exchange_rates",
+            r.id,
+            "create",
+            None,
+            Some(&r),
+        )
+        .await?;
         tx.commit().await?;
         Ok(r)
     }
 
     /// Changes an exchange rate's date or value.
-    pub async fn update_rate(&self, who: &Principal, id: i64, input: &ExchangeRateInput) -> Result<ExchangeRate> {
+    pub async fn update_rate(
+        &self,
+        who: &Principal,
+        id: i64,
+        input: &ExchangeRateInput,
+    ) -> Result<ExchangeRate> {
         who.require(Resource::Currencies, Access::Write)?;
         let v = input.validate()?;
         let version = required_version(input.version)?;
         let mut tx = self.store.write().await?;
-        let before = tx.rate(id).await?.ok_or_else(|| AppError::not_found("exchange rate", id))?;
+        let before = tx
+            .rate(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("exchange rate", id))?;
         if before.currency != v.currency.as_str() {
-            return Err(AppError::invalid("currency", "a rate's currency cannot change; record a new rate instead"));
+            return Err(AppError::invalid(
+                "currency",
+                "a rate's currency cannot change; record a new rate instead",
+            ));
         }
         let (rate, quoted) = scaled(&v)?;
         let date = format_date(v.date);
-        let after = tx.update_rate(id, version, &date, rate, quoted).await.map_err(|e| {
-            if e.is_conflict() {
-                AppError::Duplicate {
-                    field: "date".to_owned(),
-                    message: format!("a {} rate for {date} already exists", v.currency),
+        let after = tx
+            .update_rate(id, version, &date, rate, quoted)
+            .await
+            .map_err(|e| {
+                if e.is_conflict() {
+                    AppError::Duplicate {
+                        field: "date".to_owned(),
+                        message: format!("a {} rate for {date} already exists", v.currency),
+                    }
+                } else {
+                    e.into()
                 }
-            } else {
-                e.into()
-            }
-        })?;
-        audit(&mut tx, who, "exchange_rates", id, "update", Some(&before), Some(&after)).await?;
+            })?;
+        audit(
+            &mut tx,
+            who,
+            "exchange_rates",
+            id,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -145,23 +218,35 @@ impl App {
     pub async fn rate(&self, who: &Principal, id: i64) -> Result<ExchangeRate> {
         who.require(Resource::Currencies, Access::Read)?;
         let mut tx = self.store.read().await?;
-        tx.rate(id).await?.ok_or_else(|| AppError::not_found("exchange rate", id))
+        tx.rate(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("exchange rate", id))
     }
 
     /// The rate on `date`: the latest on or before it, or a clear error when none exists.
-    pub async fn rate_on(&self, who: &Principal, currency: &str, date: &str) -> Result<ExchangeRate> {
+    pub async fn rate_on(
+        &self,
+        who: &Principal,
+        currency: &str,
+        date: &str,
+    ) -> Result<ExchangeRate> {
         who.require(Resource::Currencies, Access::Read)?;
         let code = cartwright_core::currency::CurrencyCode::parse_known("currency", currency)?;
         let d = cartwright_core::validate::date("date", date)?;
         let mut tx = self.store.read().await?;
         let company = tx.company().await?.ok_or_else(no_company)?;
         if code.as_str() == company.base_currency {
-            return Err(AppError::invalid("currency", format!("{code} is the base currency; its rate is always 1")));
+            return Err(AppError::invalid(
+                "currency",
+                format!("{code} is the base currency; its rate is always 1"),
+            ));
         }
-        tx.rate_on(code.as_str(), &format_date(d)).await?.ok_or_else(|| AppError::NotFound {
-            entity: "exchange rate".to_owned(),
-            key: format!("for {code} on or before {}", format_date(d)),
-        })
+        tx.rate_on(code.as_str(), &format_date(d))
+            .await?
+            .ok_or_else(|| AppError::NotFound {
+                entity: "exchange rate".to_owned(),
+                key: format!("for {code} on or before {}", format_date(d)),
+            })
     }
 
     /// Rates, paged; `filter` is a currency code.

@@ -38,7 +38,9 @@ pub enum AppError {
         message: String,
     },
     /// The record changed since the caller read it.
-    #[error("{entity} {id} was changed by someone else since version {version}; reload it and try again")]
+    #[error(
+        "{entity} {id} was changed by someone else since version {version}; reload it and try again"
+    )]
     Stale {
         /// Entity.
         entity: String,
@@ -110,7 +112,11 @@ impl From<StoreError> for AppError {
                 entity: entity.to_owned(),
                 key,
             },
-            StoreError::Stale { entity, id, expected } => Self::Stale {
+            StoreError::Stale {
+                entity,
+                id,
+                expected,
+            } => Self::Stale {
                 entity: entity.to_owned(),
                 id,
                 version: expected,

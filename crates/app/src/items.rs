@@ -12,14 +12,21 @@ use cartwright_store::{ItemRow, ListQuery, Tx};
 use crate::{App, AppError, Principal, Result, audit, refs::Refs, required_version};
 
 /// Turns a checked item into the row to store, resolving codes; reports every bad field.
-pub(crate) async fn item_row(tx: &mut Tx, refs: &mut Refs, v: &ValidItem) -> Result<Result<ItemRow, FieldErrors>> {
+pub(crate) async fn item_row(
+    tx: &mut Tx,
+    refs: &mut Refs,
+    v: &ValidItem,
+) -> Result<Result<ItemRow, FieldErrors>> {
     let mut errs = FieldErrors::default();
     let mut prices = Vec::with_capacity(v.prices.len());
     for (i, (list, price)) in v.prices.iter().enumerate() {
-        if let Some((list_id, mu)) = errs.check(refs.price_list(tx, &format!("prices[{i}].price_list"), list).await?) {
-            if let Some(minor) = errs.check(to_scaled(*price, mu, &format!("prices[{i}].price"))) {
-                prices.push((list_id, minor));
-            }
+        let found = refs
+            .price_list(tx, &format!("prices[{i}].price_list"), list)
+            .await?;
+        if let Some((list_id, mu)) = errs.check(found)
+            && let Some(minor) = errs.check(to_scaled(*price, mu, &format!("prices[{i}].price")))
+        {
+            prices.push((list_id, minor));
         }
     }
     let tax_code_id = match &v.tax_code {
@@ -33,7 +40,9 @@ pub(crate) async fn item_row(tx: &mut Tx, refs: &mut Refs, v: &ValidItem) -> Res
     let standard_cost_e4 = errs.check(to_scaled(v.standard_cost, UNIT_COST_SCALE, "standard_cost"));
     let weight_e4 = errs.check(to_scaled(v.weight_kg, QUANTITY_SCALE, "weight_kg"));
     let reorder_level_e4 = errs.check(to_scaled(v.reorder_level, QUANTITY_SCALE, "reorder_level"));
-    let (Some(standard_cost_e4), Some(weight_e4), Some(reorder_level_e4)) = (standard_cost_e4, weight_e4, reorder_level_e4) else {
+    let (Some(standard_cost_e4), Some(weight_e4), Some(reorder_level_e4)) =
+        (standard_cost_e4, weight_e4, reorder_level_e4)
+    else {
         return Ok(Err(errs));
     };
     Ok(errs.into_result(ItemRow {
@@ -59,7 +68,10 @@ impl App {
         let v = input.validate()?;
         let mut tx = self.store.write().await?;
         let row = item_row(&mut tx, &mut Refs::default(), &v).await??;
-        let item = tx.insert_item(&row).await.map_err(|e| AppError::duplicate_or(e, "item", "code", &v.code))?;
+        let item = tx
+            .insert_item(&row)
+            .await
+            .map_err(|e| AppError::duplicate_or(e, "item", "code", &v.code))?;
         audit(&mut tx, who, "items", item.id, "create", None, Some(&item)).await?;
         tx.commit().await?;
         Ok(item)
@@ -71,14 +83,31 @@ impl App {
         let v = input.validate()?;
         let version = required_version(input.version)?;
         let mut tx = self.store.write().await?;
-        let before = tx.item(id).await?.ok_or_else(|| AppError::not_found("item", id))?;
-        check_type_change(&before.code, before.item_type, v.item_type, tx.item_is_used(id).await?)?;
+        let before = tx
+            .item(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("item", id))?;
+        check_type_change(
+            &before.code,
+            before.item_type,
+            v.item_type,
+            tx.item_is_used(id).await?,
+        )?;
         let row = item_row(&mut tx, &mut Refs::default(), &v).await??;
         let after = tx
             .update_item(id, version, &row)
             .await
             .map_err(|e| AppError::duplicate_or(e, "item", "code", &v.code))?;
-        audit(&mut tx, who, "items", id, "update", Some(&before), Some(&after)).await?;
+        audit(
+            &mut tx,
+            who,
+            "items",
+            id,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -87,7 +116,9 @@ impl App {
     pub async fn item(&self, who: &Principal, id: i64) -> Result<Item> {
         who.require(Resource::Items, Access::Read)?;
         let mut tx = self.store.read().await?;
-        tx.item(id).await?.ok_or_else(|| AppError::not_found("item", id))
+        tx.item(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("item", id))
     }
 
     /// Items, paged; `filter` is an item type.

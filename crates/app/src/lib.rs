@@ -84,5 +84,10 @@ pub(crate) async fn audit<T: Serialize>(
 
 /// The version an update must carry.
 pub(crate) fn required_version(v: Option<i64>) -> Result<i64> {
-    v.ok_or_else(|| AppError::invalid("version", "is required for an update: send the version you last read"))
+    v.ok_or_else(|| {
+        AppError::invalid(
+            "version",
+            "is required for an update: send the version you last read",
+        )
+    })
 }

@@ -9,7 +9,9 @@ use cartwright_core::{
 };
 use cartwright_store::{ListQuery, PartyRow, Tx};
 
-use crate::{App, AppError, Principal, Result, audit, company::no_company, refs::Refs, required_version};
+use crate::{
+    App, AppError, Principal, Result, audit, company::no_company, refs::Refs, required_version,
+};
 
 fn resource(kind: PartyKind) -> Resource {
     match kind {
@@ -27,7 +29,11 @@ pub(crate) async fn party_row(
     v: &ValidParty,
 ) -> Result<Result<PartyRow, FieldErrors>> {
     let mut errs = FieldErrors::default();
-    let currency = v.currency.as_ref().map_or(base_currency, |c| c.as_str()).to_owned();
+    let currency = v
+        .currency
+        .as_ref()
+        .map_or(base_currency, |c| c.as_str())
+        .to_owned();
     let credit_limit_minor = match errs.check(refs.currency(tx, "currency", &currency).await?) {
         Some(mu) => errs.check(to_scaled(v.credit_limit, mu, "credit_limit")),
         None => None,
@@ -63,13 +69,28 @@ pub(crate) async fn party_row(
 
 impl App {
     /// Creates a customer or vendor.
-    pub async fn create_party(&self, who: &Principal, kind: PartyKind, input: &PartyInput) -> Result<Party> {
+    pub async fn create_party(
+        &self,
+        who: &Principal,
+        kind: PartyKind,
+        input: &PartyInput,
+    ) -> Result<Party> {
         who.require(resource(kind), Access::Write)?;
         let v = input.validate()?;
         let mut tx = self.store.write().await?;
         let company = tx.company().await?.ok_or_else(no_company)?;
-        let row = party_row(&mut tx, &mut Refs::default(), &company.base_currency, kind, &v).await??;
-        let p = tx.insert_party(&row).await.map_err(|e| AppError::duplicate_or(e, kind.as_str(), "code", &v.code))?;
+        let row = party_row(
+            &mut tx,
+            &mut Refs::default(),
+            &company.base_currency,
+            kind,
+            &v,
+        )
+        .await??;
+        let p = tx
+            .insert_party(&row)
+            .await
+            .map_err(|e| AppError::duplicate_or(e, kind.as_str(), "code", &v.code))?;
         audit(&mut tx, who, kind.plural(), p.id, "create", None, Some(&p)).await?;
         tx.commit().await?;
         Ok(p)
@@ -78,19 +99,44 @@ impl App {
     /// Replaces a customer's or vendor's fields. Its currency is fixed once it has
     /// documents; documents arrive with the documents capability, so until then
     /// every currency change is allowed.
-    pub async fn update_party(&self, who: &Principal, kind: PartyKind, id: i64, input: &PartyInput) -> Result<Party> {
+    pub async fn update_party(
+        &self,
+        who: &Principal,
+        kind: PartyKind,
+        id: i64,
+        input: &PartyInput,
+    ) -> Result<Party> {
         who.require(resource(kind), Access::Write)?;
         let v = input.validate()?;
         let version = required_version(input.version)?;
         let mut tx = self.store.write().await?;
         let company = tx.company().await?.ok_or_else(no_company)?;
-        let before = tx.party(kind, id).await?.ok_or_else(|| AppError::not_found(kind.as_str(), id))?;
-        let row = party_row(&mut tx, &mut Refs::default(), &company.base_currency, kind, &v).await??;
+        let before = tx
+            .party(kind, id)
+            .await?
+            .ok_or_else(|| AppError::not_found(kind.as_str(), id))?;
+        let row = party_row(
+            &mut tx,
+            &mut Refs::default(),
+            &company.base_currency,
+            kind,
+            &v,
+        )
+        .await??;
         let after = tx
             .update_party(id, version, &row)
             .await
             .map_err(|e| AppError::duplicate_or(e, kind.as_str(), "code", &v.code))?;
-        audit(&mut tx, who, kind.plural(), id, "update", Some(&before), Some(&after)).await?;
+        audit(
+            &mut tx,
+            who,
+            kind.plural(),
+            id,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -99,11 +145,18 @@ impl App {
     pub async fn party(&self, who: &Principal, kind: PartyKind, id: i64) -> Result<Party> {
         who.require(resource(kind), Access::Read)?;
         let mut tx = self.store.read().await?;
-        tx.party(kind, id).await?.ok_or_else(|| AppError::not_found(kind.as_str(), id))
+        tx.party(kind, id)
+            .await?
+            .ok_or_else(|| AppError::not_found(kind.as_str(), id))
     }
 
     /// Customers or vendors, paged; `filter` is a currency.
-    pub async fn list_parties(&self, who: &Principal, kind: PartyKind, q: &ListQuery) -> Result<Page<Party>> {
+    pub async fn list_parties(
+        &self,
+        who: &Principal,
+        kind: PartyKind,
+        q: &ListQuery,
+    ) -> Result<Page<Party>> {
         who.require(resource(kind), Access::Read)?;
         let mut tx = self.store.read().await?;
         Ok(tx.list_parties(kind, q).await?)

@@ -9,7 +9,11 @@ use cartwright_store::Store;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cartwright", version, about = "Inventory, orders and multi-currency accounting, joined up with your shopping carts")]
+#[command(
+    name = "cartwright",
+    version,
+    about = "Inventory, orders and multi-currency accounting, joined up with your shopping carts"
+)]
 struct Cli {
     #[command(flatten)]
     db: DbArgs,
@@ -23,7 +27,12 @@ struct DbArgs {
     #[arg(long, global = true, env = "CARTWRIGHT_DATA")]
     data: Option<PathBuf>,
     /// PostgreSQL URL instead of a SQLite file, e.g. postgres://user@127.0.0.1/cartwright.
-    #[arg(long, global = true, env = "CARTWRIGHT_DATABASE_URL", conflicts_with = "data")]
+    #[arg(
+        long,
+        global = true,
+        env = "CARTWRIGHT_DATABASE_URL",
+        conflicts_with = "data"
+    )]
     database_url: Option<String>,
 }
 
@@ -94,22 +103,33 @@ enum UserCommand {
 
 async fn open(db: &DbArgs, default_file: &str) -> anyhow::Result<App> {
     let store = match (&db.database_url, &db.data) {
-        (Some(url), _) => Store::open_postgres(url).await.context("cannot connect to PostgreSQL")?,
-        (None, Some(path)) => Store::open_sqlite(path).await.with_context(|| format!("cannot open {}", path.display()))?,
+        (Some(url), _) => Store::open_postgres(url)
+            .await
+            .context("cannot connect to PostgreSQL")?,
+        (None, Some(path)) => Store::open_sqlite(path)
+            .await
+            .with_context(|| format!("cannot open {}", path.display()))?,
         (None, None) => Store::open_sqlite(std::path::Path::new(default_file))
             .await
             .with_context(|| format!("cannot open {default_file}"))?,
     };
-    store.migrate().await.context("cannot migrate the database")?;
+    store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
     Ok(App::new(store))
 }
 
 fn entity(name: &str) -> anyhow::Result<CsvEntity> {
-    CsvEntity::parse(name).with_context(|| format!("unknown entity '{name}': use items, customers, vendors or exchange-rates"))
+    CsvEntity::parse(name).with_context(|| {
+        format!("unknown entity '{name}': use items, customers, vendors or exchange-rates")
+    })
 }
 
 async fn serve(app: App, bind: SocketAddr) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!(url = %format!("http://{}", listener.local_addr()?), "serving");
     cartwright_server::serve_on(app, listener).await?;
     Ok(())
@@ -120,7 +140,10 @@ fn report(e: cartwright_app::AppError) -> anyhow::Error {
         cartwright_app::AppError::Import(rows) => {
             let mut msg = format!("{} bad rows; nothing was imported:", rows.len());
             for r in rows {
-                msg.push_str(&format!("\n  line {}, column {}: {}", r.line, r.column, r.message));
+                msg.push_str(&format!(
+                    "\n  line {}, column {}: {}",
+                    r.line, r.column, r.message
+                ));
             }
             anyhow::anyhow!(msg)
         }
@@ -131,7 +154,9 @@ fn report(e: cartwright_app::AppError) -> anyhow::Error {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -139,7 +164,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { bind } => {
             let app = open(&cli.db, "cartwright.sqlite").await?;
             if !app.has_company().await.map_err(report)? {
-                tracing::warn!("no company yet: run `cartwright init --name … --base-currency …` or POST /api/v1/company");
+                tracing::warn!(
+                    "no company yet: run `cartwright init --name … --base-currency …` or POST /api/v1/company"
+                );
             }
             serve(app, bind).await
         }
@@ -149,7 +176,11 @@ async fn main() -> anyhow::Result<()> {
             let created = app.seed_demo(today).await.map_err(report)?;
             println!(
                 "Cartwright demo {}.\n  URL:      http://{bind}\n  Login:    {} / {}\n  Token:    curl -s -X POST http://{bind}/api/v1/auth/token -H 'content-type: application/json' -d '{{\"email\":\"{}\",\"password\":\"{}\"}}'",
-                if created { "data created" } else { "data already present" },
+                if created {
+                    "data created"
+                } else {
+                    "data already present"
+                },
                 demo::DEMO_ADMIN_EMAIL,
                 demo::DEMO_ADMIN_PASSWORD,
                 demo::DEMO_ADMIN_EMAIL,
@@ -162,10 +193,16 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Migrate => {
             open(&cli.db, "cartwright.sqlite").await?;
-            println!("database is up to date ({} migrations)", cartwright_store::MIGRATION_COUNT);
+            println!(
+                "database is up to date ({} migrations)",
+                cartwright_store::MIGRATION_COUNT
+            );
             Ok(())
         }
-        Command::Init { name, base_currency } => {
+        Command::Init {
+            name,
+            base_currency,
+        } => {
             let app = open(&cli.db, "cartwright.sqlite").await?;
             let input = CompanyInput {
                 name,
@@ -176,25 +213,52 @@ async fn main() -> anyhow::Result<()> {
                 default_item: None,
                 version: None,
             };
-            let c = app.setup_company(&Principal::cli(), &input).await.map_err(report)?;
-            println!("company '{}' set up with base currency {}", c.name, c.base_currency);
+            let c = app
+                .setup_company(&Principal::cli(), &input)
+                .await
+                .map_err(report)?;
+            println!(
+                "company '{}' set up with base currency {}",
+                c.name, c.base_currency
+            );
             Ok(())
         }
-        Command::User { command: UserCommand::Add { email, password, role } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    password,
+                    role,
+                },
+        } => {
             let Some(role) = Role::parse_lenient(&role) else {
-                bail!("unknown role '{role}': use admin, accountant, sales, warehouse or read-only");
+                bail!(
+                    "unknown role '{role}': use admin, accountant, sales, warehouse or read-only"
+                );
             };
             let app = open(&cli.db, "cartwright.sqlite").await?;
-            let user = app.add_or_reset_user(&email, &password, role).await.map_err(report)?;
+            let user = app
+                .add_or_reset_user(&email, &password, role)
+                .await
+                .map_err(report)?;
             println!("user {} ({}) saved", user.email, user.role.as_str());
             Ok(())
         }
         Command::Import { entity: name, file } => {
             let e = entity(&name)?;
-            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let app = open(&cli.db, "cartwright.sqlite").await?;
-            let s = app.import_csv(&Principal::cli(), e, &bytes).await.map_err(report)?;
-            println!("imported {}: {} created, {} updated", e.name(), s.created, s.updated);
+            let s = app
+                .import_csv(&Principal::cli(), e, &bytes)
+                .await
+                .map_err(report)?;
+            println!(
+                "imported {}: {} created, {} updated",
+                e.name(),
+                s.created,
+                s.updated
+            );
             Ok(())
         }
         Command::Export { entity: name, file } => {
@@ -202,7 +266,8 @@ async fn main() -> anyhow::Result<()> {
             let app = open(&cli.db, "cartwright.sqlite").await?;
             let text = app.export_csv(&Principal::cli(), e).await.map_err(report)?;
             match file {
-                Some(f) => std::fs::write(&f, text).with_context(|| format!("cannot write {}", f.display()))?,
+                Some(f) => std::fs::write(&f, text)
+                    .with_context(|| format!("cannot write {}", f.display()))?,
                 None => print!("{text}"),
             }
             Ok(())

@@ -155,19 +155,84 @@ pub struct ChartEntry {
 
 /// The default chart created with every company; bank accounts per currency come from [`bank_account_for`].
 pub const DEFAULT_CHART: &[ChartEntry] = &[
-    ChartEntry { code: "1100", name: "Accounts Receivable", account_type: AccountType::Receivable, role: "receivable" },
-    ChartEntry { code: "1200", name: "Stock", account_type: AccountType::Stock, role: "stock" },
-    ChartEntry { code: "1300", name: "Tax Receivable", account_type: AccountType::CurrentAsset, role: "tax_receivable" },
-    ChartEntry { code: "2000", name: "Accounts Payable", account_type: AccountType::Payable, role: "payable" },
-    ChartEntry { code: "2100", name: "Pending Item Receipts", account_type: AccountType::CurrentLiability, role: "pending_receipts" },
-    ChartEntry { code: "2200", name: "Tax Payable", account_type: AccountType::CurrentLiability, role: "tax_payable" },
-    ChartEntry { code: "3000", name: "Retained Earnings", account_type: AccountType::Equity, role: "retained_earnings" },
-    ChartEntry { code: "4000", name: "Sales", account_type: AccountType::Income, role: "sales" },
-    ChartEntry { code: "5000", name: "Cost of Goods Sold", account_type: AccountType::CostOfSales, role: "cogs" },
-    ChartEntry { code: "5100", name: "Stock Adjustments", account_type: AccountType::CostOfSales, role: "stock_adjustment" },
-    ChartEntry { code: "7000", name: "Realised FX Gain/Loss", account_type: AccountType::OtherIncome, role: "fx_realised" },
-    ChartEntry { code: "7100", name: "Unrealised FX Gain/Loss", account_type: AccountType::OtherIncome, role: "fx_unrealised" },
-    ChartEntry { code: "7200", name: "Rounding", account_type: AccountType::Expense, role: "rounding" },
+    ChartEntry {
+        code: "1100",
+        name: "Accounts Receivable",
+        account_type: AccountType::Receivable,
+        role: "receivable",
+    },
+    ChartEntry {
+        code: "1200",
+        name: "Stock",
+        account_type: AccountType::Stock,
+        role: "stock",
+    },
+    ChartEntry {
+        code: "1300",
+        name: "Tax Receivable",
+        account_type: AccountType::CurrentAsset,
+        role: "tax_receivable",
+    },
+    ChartEntry {
+        code: "2000",
+        name: "Accounts Payable",
+        account_type: AccountType::Payable,
+        role: "payable",
+    },
+    ChartEntry {
+        code: "2100",
+        name: "Pending Item Receipts",
+        account_type: AccountType::CurrentLiability,
+        role: "pending_receipts",
+    },
+    ChartEntry {
+        code: "2200",
+        name: "Tax Payable",
+        account_type: AccountType::CurrentLiability,
+        role: "tax_payable",
+    },
+    ChartEntry {
+        code: "3000",
+        name: "Retained Earnings",
+        account_type: AccountType::Equity,
+        role: "retained_earnings",
+    },
+    ChartEntry {
+        code: "4000",
+        name: "Sales",
+        account_type: AccountType::Income,
+        role: "sales",
+    },
+    ChartEntry {
+        code: "5000",
+        name: "Cost of Goods Sold",
+        account_type: AccountType::CostOfSales,
+        role: "cogs",
+    },
+    ChartEntry {
+        code: "5100",
+        name: "Stock Adjustments",
+        account_type: AccountType::CostOfSales,
+        role: "stock_adjustment",
+    },
+    ChartEntry {
+        code: "7000",
+        name: "Realised FX Gain/Loss",
+        account_type: AccountType::OtherIncome,
+        role: "fx_realised",
+    },
+    ChartEntry {
+        code: "7100",
+        name: "Unrealised FX Gain/Loss",
+        account_type: AccountType::OtherIncome,
+        role: "fx_unrealised",
+    },
+    ChartEntry {
+        code: "7200",
+        name: "Rounding",
+        account_type: AccountType::Expense,
+        role: "rounding",
+    },
 ];
 
 /// Code and name of the bank account opened for the `n`-th enabled currency (0 = base): `1000`, `1001`, …

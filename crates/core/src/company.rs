@@ -119,7 +119,10 @@ impl CompanyInput {
     pub fn validate(&self) -> Result<ValidCompany, FieldErrors> {
         let mut errs = FieldErrors::default();
         let name = errs.check(validate::required_text("name", &self.name, NAME_MAX_LEN));
-        let base = errs.check(CurrencyCode::parse_known("base_currency", &self.base_currency));
+        let base = errs.check(CurrencyCode::parse_known(
+            "base_currency",
+            &self.base_currency,
+        ));
         let fy = self
             .financial_year_start
             .clone()
@@ -210,6 +213,9 @@ mod tests {
         for t in [TaxRounding::PerLine, TaxRounding::PerDocument] {
             assert_eq!(TaxRounding::parse(t.as_str()), Some(t));
         }
-        assert_eq!(NegativeStockPolicy::parse("allow"), Some(NegativeStockPolicy::Allow));
+        assert_eq!(
+            NegativeStockPolicy::parse("allow"),
+            Some(NegativeStockPolicy::Allow)
+        );
     }
 }

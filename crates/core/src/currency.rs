@@ -174,9 +174,9 @@ impl ExchangeRateInput {
         let date = errs.check(validate::date("date", &self.date));
         let rate = match (self.rate, self.foreign_per_base) {
             (Some(r), None) => errs.check(positive_rate("rate", r)).map(|r| (r, None)),
-            (None, Some(q)) => errs.check(positive_rate("foreign_per_base", q)).map(|q| {
-                (round_half_away(Decimal::ONE / q, RATE_SCALE), Some(q))
-            }),
+            (None, Some(q)) => errs
+                .check(positive_rate("foreign_per_base", q))
+                .map(|q| (round_half_away(Decimal::ONE / q, RATE_SCALE), Some(q))),
             (Some(_), Some(_)) => {
                 errs.push("rate", "give either rate or foreign_per_base, not both");
                 None
@@ -189,7 +189,10 @@ impl ExchangeRateInput {
         match (currency, date, rate) {
             (Some(currency), Some(date), Some((rate, quoted))) if errs.is_empty() => {
                 if rate.is_zero() {
-                    errs.push("foreign_per_base", "is so large that the rate rounds to zero at 6 decimals");
+                    errs.push(
+                        "foreign_per_base",
+                        "is so large that the rate rounds to zero at 6 decimals",
+                    );
                     return Err(errs);
                 }
                 Ok(ValidExchangeRate {
@@ -206,7 +209,10 @@ impl ExchangeRateInput {
 
 fn positive_rate(field: &str, r: Decimal) -> Result<Decimal, FieldError> {
     if r <= Decimal::ZERO {
-        return Err(FieldError::new(field, format!("must be greater than zero (got {r})")));
+        return Err(FieldError::new(
+            field,
+            format!("must be greater than zero (got {r})"),
+        ));
     }
     if r.normalize().scale() > RATE_SCALE {
         return Err(FieldError::new(
@@ -224,7 +230,10 @@ mod tests {
 
     #[test]
     fn codes_are_checked_against_iso() {
-        assert_eq!(CurrencyCode::parse_known("c", "eur").unwrap().as_str(), "EUR");
+        assert_eq!(
+            CurrencyCode::parse_known("c", "eur").unwrap().as_str(),
+            "EUR"
+        );
         assert!(CurrencyCode::parse_known("c", "EURO").is_err());
         let e = CurrencyCode::parse_known("c", "ABC").unwrap_err();
         assert!(e.message.contains("unknown currency"));
@@ -265,5 +274,4 @@ mod tests {
         assert!(mk(dec!(-1)).validate().is_err());
         assert_eq!(mk(dec!(1.123456)).validate().unwrap().rate, dec!(1.123456));
     }
-
 }

@@ -200,7 +200,10 @@ pub const UNIT_MAX_LEN: usize = 20;
 fn scaled_non_negative(field: &str, v: Option<Decimal>, scale: u32) -> Result<Decimal, FieldError> {
     let v = non_negative(v.unwrap_or_default(), field)?;
     if v.normalize().scale() > scale {
-        return Err(FieldError::new(field, format!("{v} has more than {scale} decimal places")));
+        return Err(FieldError::new(
+            field,
+            format!("{v} has more than {scale} decimal places"),
+        ));
     }
     Ok(v.normalize())
 }
@@ -217,7 +220,11 @@ impl ItemInput {
     pub fn validate(&self) -> Result<ValidItem, FieldErrors> {
         let mut errs = FieldErrors::default();
         let code = errs.check(validate::code("code", &self.code));
-        let description = errs.check(validate::optional_text("description", &self.description, TEXT_MAX_LEN));
+        let description = errs.check(validate::optional_text(
+            "description",
+            &self.description,
+            TEXT_MAX_LEN,
+        ));
         let unit = errs.check(validate::required_text(
             "unit",
             self.unit.as_deref().unwrap_or("each"),
@@ -225,7 +232,10 @@ impl ItemInput {
         ));
         let mut prices: Vec<(String, Decimal)> = Vec::with_capacity(self.prices.len());
         for (i, p) in self.prices.iter().enumerate() {
-            let list = errs.check(validate::code(&format!("prices[{i}].price_list"), &p.price_list));
+            let list = errs.check(validate::code(
+                &format!("prices[{i}].price_list"),
+                &p.price_list,
+            ));
             let price = errs.check(non_negative(p.price, &format!("prices[{i}].price")));
             if let (Some(list), Some(price)) = (list, price) {
                 if prices.iter().any(|(l, _)| l.eq_ignore_ascii_case(&list)) {
@@ -238,38 +248,75 @@ impl ItemInput {
                 }
             }
         }
-        let standard_cost = errs.check(scaled_non_negative("standard_cost", self.standard_cost, UNIT_COST_SCALE));
-        let barcode = errs.check(validate::optional_text("barcode", self.barcode.as_deref().unwrap_or(""), NAME_MAX_LEN));
-        let weight_kg = errs.check(scaled_non_negative("weight_kg", self.weight_kg, QUANTITY_SCALE));
-        let reorder_level = errs.check(scaled_non_negative("reorder_level", self.reorder_level, QUANTITY_SCALE));
+        let standard_cost = errs.check(scaled_non_negative(
+            "standard_cost",
+            self.standard_cost,
+            UNIT_COST_SCALE,
+        ));
+        let barcode = errs.check(validate::optional_text(
+            "barcode",
+            self.barcode.as_deref().unwrap_or(""),
+            NAME_MAX_LEN,
+        ));
+        let weight_kg = errs.check(scaled_non_negative(
+            "weight_kg",
+            self.weight_kg,
+            QUANTITY_SCALE,
+        ));
+        let reorder_level = errs.check(scaled_non_negative(
+            "reorder_level",
+            self.reorder_level,
+            QUANTITY_SCALE,
+        ));
         let tax_code = optional_code(&mut errs, "tax_code", self.tax_code.as_deref());
-        let preferred_vendor = optional_code(&mut errs, "preferred_vendor", self.preferred_vendor.as_deref());
-        match (code, description, unit, standard_cost, barcode, weight_kg, reorder_level) {
-            (Some(code), Some(description), Some(unit), Some(standard_cost), Some(barcode), Some(weight_kg), Some(reorder_level))
-                if errs.is_empty() =>
-            {
-                Ok(ValidItem {
-                    code,
-                    description,
-                    item_type: self.item_type,
-                    unit,
-                    prices,
-                    standard_cost,
-                    barcode,
-                    weight_kg,
-                    tax_code,
-                    reorder_level,
-                    preferred_vendor,
-                    active: self.active.unwrap_or(true),
-                })
-            }
+        let preferred_vendor = optional_code(
+            &mut errs,
+            "preferred_vendor",
+            self.preferred_vendor.as_deref(),
+        );
+        match (
+            code,
+            description,
+            unit,
+            standard_cost,
+            barcode,
+            weight_kg,
+            reorder_level,
+        ) {
+            (
+                Some(code),
+                Some(description),
+                Some(unit),
+                Some(standard_cost),
+                Some(barcode),
+                Some(weight_kg),
+                Some(reorder_level),
+            ) if errs.is_empty() => Ok(ValidItem {
+                code,
+                description,
+                item_type: self.item_type,
+                unit,
+                prices,
+                standard_cost,
+                barcode,
+                weight_kg,
+                tax_code,
+                reorder_level,
+                preferred_vendor,
+                active: self.active.unwrap_or(true),
+            }),
             _ => Err(errs),
         }
     }
 }
 
 /// Refuses a change of type for an item that is already used on a document or stock move.
-pub fn check_type_change(code: &str, old: ItemType, new: ItemType, used: bool) -> Result<(), FieldError> {
+pub fn check_type_change(
+    code: &str,
+    old: ItemType,
+    new: ItemType,
+    used: bool,
+) -> Result<(), FieldError> {
     if old != new && used {
         return Err(FieldError::new(
             "item_type",
@@ -317,7 +364,10 @@ mod tests {
     #[test]
     fn a_price_list_given_twice_is_refused() {
         let mut i = input();
-        i.prices.push(ItemPriceInput { price_list: "retail".into(), price: dec!(1) });
+        i.prices.push(ItemPriceInput {
+            price_list: "retail".into(),
+            price: dec!(1),
+        });
         assert_eq!(i.validate().unwrap_err().0[0].field, "prices[1].price_list");
     }
 
@@ -334,6 +384,10 @@ mod tests {
         let r: Result<ItemInput, _> = serde_json::from_value(serde_json::json!({
             "code": "A", "item_type": "stock", "colour": "red"
         }));
-        assert!(r.unwrap_err().to_string().contains("unknown field `colour`"));
+        assert!(
+            r.unwrap_err()
+                .to_string()
+                .contains("unknown field `colour`")
+        );
     }
 }

@@ -66,7 +66,11 @@ pub fn to_base(amount: Decimal, rate: Decimal, base_minor_units: u32) -> Decimal
 ///
 /// Division of the amount, never multiplication by a truncated inverse:
 /// EUR 400 at 1.20 EUR per USD is USD 333.33, where 400 × 0.8333 gives 333.32.
-pub fn to_base_quoted_inverse(amount: Decimal, foreign_per_base: Decimal, base_minor_units: u32) -> Option<Decimal> {
+pub fn to_base_quoted_inverse(
+    amount: Decimal,
+    foreign_per_base: Decimal,
+    base_minor_units: u32,
+) -> Option<Decimal> {
     amount
         .checked_div(foreign_per_base)
         .map(|v| round_half_away(v, base_minor_units))

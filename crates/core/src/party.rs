@@ -191,8 +191,12 @@ pub const PHONE_MAX_LEN: usize = 40;
 
 fn check_address(errs: &mut FieldErrors, field: &str, a: &Address) -> Address {
     let mut f = |name: &str, v: &str| {
-        errs.check(validate::optional_text(&format!("{field}.{name}"), v, NAME_MAX_LEN))
-            .unwrap_or_default()
+        errs.check(validate::optional_text(
+            &format!("{field}.{name}"),
+            v,
+            NAME_MAX_LEN,
+        ))
+        .unwrap_or_default()
     };
     Address {
         line1: f("line1", &a.line1),
@@ -210,18 +214,37 @@ impl PartyInput {
         let mut errs = FieldErrors::default();
         let code = errs.check(validate::code("code", &self.code));
         let name = errs.check(validate::required_text("name", &self.name, NAME_MAX_LEN));
-        let email = errs.check(validate::email("email", self.email.as_deref().unwrap_or("")));
-        let phone = errs.check(validate::optional_text("phone", self.phone.as_deref().unwrap_or(""), PHONE_MAX_LEN));
+        let email = errs.check(validate::email(
+            "email",
+            self.email.as_deref().unwrap_or(""),
+        ));
+        let phone = errs.check(validate::optional_text(
+            "phone",
+            self.phone.as_deref().unwrap_or(""),
+            PHONE_MAX_LEN,
+        ));
         let mut contacts = Vec::with_capacity(self.contacts.len());
         for (i, c) in self.contacts.iter().enumerate() {
-            let name = errs.check(validate::optional_text(&format!("contacts[{i}].name"), &c.name, NAME_MAX_LEN));
+            let name = errs.check(validate::optional_text(
+                &format!("contacts[{i}].name"),
+                &c.name,
+                NAME_MAX_LEN,
+            ));
             let email = errs.check(validate::email(&format!("contacts[{i}].email"), &c.email));
-            let phone = errs.check(validate::optional_text(&format!("contacts[{i}].phone"), &c.phone, PHONE_MAX_LEN));
+            let phone = errs.check(validate::optional_text(
+                &format!("contacts[{i}].phone"),
+                &c.phone,
+                PHONE_MAX_LEN,
+            ));
             if let (Some(name), Some(email), Some(phone)) = (name, email, phone) {
                 contacts.push(Contact { name, email, phone });
             }
         }
-        let billing = check_address(&mut errs, "billing_address", &self.billing_address.clone().unwrap_or_default());
+        let billing = check_address(
+            &mut errs,
+            "billing_address",
+            &self.billing_address.clone().unwrap_or_default(),
+        );
         let shipping = match &self.shipping_address {
             Some(a) => check_address(&mut errs, "shipping_address", a),
             None => billing.clone(),
@@ -236,10 +259,19 @@ impl PartyInput {
         };
         let payment_terms = code_ref(&mut errs, "payment_terms", self.payment_terms.as_deref());
         let tax_code = code_ref(&mut errs, "tax_code", self.tax_code.as_deref());
-        let credit_limit = errs.check(non_negative(self.credit_limit.unwrap_or_default(), "credit_limit"));
-        let notes = errs.check(validate::optional_text("notes", self.notes.as_deref().unwrap_or(""), TEXT_MAX_LEN));
+        let credit_limit = errs.check(non_negative(
+            self.credit_limit.unwrap_or_default(),
+            "credit_limit",
+        ));
+        let notes = errs.check(validate::optional_text(
+            "notes",
+            self.notes.as_deref().unwrap_or(""),
+            TEXT_MAX_LEN,
+        ));
         match (code, name, email, phone, credit_limit, notes) {
-            (Some(code), Some(name), Some(email), Some(phone), Some(credit_limit), Some(notes)) if errs.is_empty() => {
+            (Some(code), Some(name), Some(email), Some(phone), Some(credit_limit), Some(notes))
+                if errs.is_empty() =>
+            {
                 Ok(ValidParty {
                     code,
                     name,
@@ -262,11 +294,18 @@ impl PartyInput {
 }
 
 /// Refuses a change of currency for a party that already has documents.
-pub fn check_currency_change(code: &str, old: &str, new: &str, has_documents: bool) -> Result<(), FieldError> {
+pub fn check_currency_change(
+    code: &str,
+    old: &str,
+    new: &str,
+    has_documents: bool,
+) -> Result<(), FieldError> {
     if old != new && has_documents {
         return Err(FieldError::new(
             "currency",
-            format!("{code} already has documents in {old}, so its currency cannot change to {new}"),
+            format!(
+                "{code} already has documents in {old}, so its currency cannot change to {new}"
+            ),
         ));
     }
     Ok(())
@@ -289,7 +328,13 @@ mod tests {
             "code": "", "name": "Ann", "email": "nope", "currency": "QQQ", "credit_limit": "-5"
         }))
         .unwrap();
-        let fields: Vec<_> = bad.validate().unwrap_err().0.into_iter().map(|e| e.field).collect();
+        let fields: Vec<_> = bad
+            .validate()
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["code", "email", "currency", "credit_limit"]);
     }
 

@@ -126,7 +126,9 @@ impl BinInput {
         let mut errs = FieldErrors::default();
         let code = errs.check(validate::code("code", &self.code));
         let name = match self.name.as_deref() {
-            Some(n) if !n.trim().is_empty() => errs.check(validate::required_text("name", n, NAME_MAX_LEN)),
+            Some(n) if !n.trim().is_empty() => {
+                errs.check(validate::required_text("name", n, NAME_MAX_LEN))
+            }
             _ => code.clone(),
         };
         match (code, name) {

@@ -84,7 +84,8 @@ impl TaxCodeInput {
         let code = errs.check(validate::code("code", &self.code));
         let name = errs.check(validate::required_text("name", &self.name, NAME_MAX_LEN));
         let rate = errs.check(tax_rate(self.rate_percent));
-        let opt_code = |errs: &mut FieldErrors, field: &str, v: &Option<String>| match v.as_deref() {
+        let opt_code = |errs: &mut FieldErrors, field: &str, v: &Option<String>| match v.as_deref()
+        {
             None | Some("") => None,
             Some(c) => errs.check(validate::code(field, c)),
         };
@@ -106,10 +107,16 @@ impl TaxCodeInput {
 
 fn tax_rate(r: Decimal) -> Result<Decimal, FieldError> {
     if r.is_sign_negative() && !r.is_zero() {
-        return Err(FieldError::new("rate_percent", format!("must not be negative (got {r})")));
+        return Err(FieldError::new(
+            "rate_percent",
+            format!("must not be negative (got {r})"),
+        ));
     }
     if r > Decimal::ONE_HUNDRED {
-        return Err(FieldError::new("rate_percent", format!("must be at most 100 (got {r})")));
+        return Err(FieldError::new(
+            "rate_percent",
+            format!("must be at most 100 (got {r})"),
+        ));
     }
     if r.normalize().scale() > TAX_RATE_SCALE {
         return Err(FieldError::new(
@@ -137,7 +144,10 @@ mod tests {
             version: None,
         };
         assert!(mk(dec!(20)).validate().is_ok());
-        assert_eq!(mk(dec!(-1)).validate().unwrap_err().0[0].field, "rate_percent");
+        assert_eq!(
+            mk(dec!(-1)).validate().unwrap_err().0[0].field,
+            "rate_percent"
+        );
         assert!(mk(dec!(100.5)).validate().is_err());
         assert!(mk(dec!(7.12345)).validate().is_err());
     }

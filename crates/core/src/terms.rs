@@ -74,7 +74,10 @@ impl PaymentTermsInput {
         let code = errs.check(validate::code("code", &self.code));
         let name = errs.check(validate::required_text("name", &self.name, NAME_MAX_LEN));
         if self.days > MAX_TERMS_DAYS {
-            errs.push("days", format!("must be at most {MAX_TERMS_DAYS} (got {})", self.days));
+            errs.push(
+                "days",
+                format!("must be at most {MAX_TERMS_DAYS} (got {})", self.days),
+            );
         }
         match (code, name) {
             (Some(code), Some(name)) if errs.is_empty() => Ok(ValidPaymentTerms {
@@ -121,8 +124,17 @@ mod tests {
 
     #[test]
     fn due_dates() {
-        assert_eq!(terms(30, false).due_date(date!(2026 - 01 - 15)), date!(2026 - 02 - 14));
-        assert_eq!(terms(30, true).due_date(date!(2026 - 02 - 10)), date!(2026 - 03 - 30));
-        assert_eq!(terms(0, false).due_date(date!(2026 - 01 - 15)), date!(2026 - 01 - 15));
+        assert_eq!(
+            terms(30, false).due_date(date!(2026 - 01 - 15)),
+            date!(2026 - 02 - 14)
+        );
+        assert_eq!(
+            terms(30, true).due_date(date!(2026 - 02 - 10)),
+            date!(2026 - 03 - 30)
+        );
+        assert_eq!(
+            terms(0, false).due_date(date!(2026 - 01 - 15)),
+            date!(2026 - 01 - 15)
+        );
     }
 }

@@ -87,7 +87,14 @@ pub fn allows(role: Role, resource: Resource, access: Access) -> bool {
         },
         (Role::Accountant, Access::Write) => matches!(
             resource,
-            R::Company | R::Currencies | R::Accounts | R::TaxCodes | R::PaymentTerms | R::PriceLists | R::Customers | R::Vendors
+            R::Company
+                | R::Currencies
+                | R::Accounts
+                | R::TaxCodes
+                | R::PaymentTerms
+                | R::PriceLists
+                | R::Customers
+                | R::Vendors
         ),
         (Role::Sales, Access::Write) => matches!(resource, R::Customers | R::PriceLists),
         (Role::Warehouse, Access::Write) => matches!(resource, R::Items | R::Sites),
@@ -162,14 +169,24 @@ impl UserInput {
         if email.as_deref() == Some("") {
             errs.push("email", "is required");
         }
-        let name = errs.check(validate::optional_text("name", self.name.as_deref().unwrap_or(""), NAME_MAX_LEN));
+        let name = errs.check(validate::optional_text(
+            "name",
+            self.name.as_deref().unwrap_or(""),
+            NAME_MAX_LEN,
+        ));
         match self.password.as_deref() {
             None if creating => errs.push("password", "is required"),
             Some(p) if p.chars().count() < PASSWORD_MIN_LEN => {
-                errs.push("password", format!("must be at least {PASSWORD_MIN_LEN} characters"));
+                errs.push(
+                    "password",
+                    format!("must be at least {PASSWORD_MIN_LEN} characters"),
+                );
             }
             Some(p) if p.chars().count() > PASSWORD_MAX_LEN => {
-                errs.push("password", format!("must be at most {PASSWORD_MAX_LEN} characters"));
+                errs.push(
+                    "password",
+                    format!("must be at most {PASSWORD_MAX_LEN} characters"),
+                );
             }
             _ => {}
         }
@@ -193,7 +210,11 @@ mod tests {
     #[test]
     fn read_only_writes_nothing_and_admin_everything() {
         for r in [
-            Resource::Company, Resource::Currencies, Resource::Items, Resource::Users, Resource::Audit,
+            Resource::Company,
+            Resource::Currencies,
+            Resource::Items,
+            Resource::Users,
+            Resource::Audit,
         ] {
             assert!(!allows(Role::ReadOnly, r, Access::Write));
             assert!(allows(Role::Admin, r, Access::Write));

@@ -17,10 +17,7 @@ pub fn code(field: &str, value: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(field, "is required"));
     }
     if value.trim() != value {
-        return Err(FieldError::new(
-            field,
-            "must not start or end with spaces",
-        ));
+        return Err(FieldError::new(field, "must not start or end with spaces"));
     }
     let len = value.chars().count();
     if len > CODE_MAX_LEN {
@@ -30,7 +27,10 @@ pub fn code(field: &str, value: &str) -> Result<String, FieldError> {
         ));
     }
     if value.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "must not contain control characters"));
+        return Err(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(value.to_owned())
 }
@@ -55,7 +55,10 @@ pub fn optional_text(field: &str, value: &str, max: usize) -> Result<String, Fie
         ));
     }
     if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(FieldError::new(field, "must not contain control characters"));
+        return Err(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(v.to_owned())
 }
@@ -99,12 +102,7 @@ pub fn date(field: &str, value: &str) -> Result<Date, FieldError> {
 
 /// Formats a date as `YYYY-MM-DD`, the form stored and sent everywhere.
 pub fn format_date(d: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        d.year(),
-        u8::from(d.month()),
-        d.day()
-    )
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
 #[cfg(test)]

@@ -20,7 +20,11 @@ pub struct ApiError {
 
 impl ApiError {
     /// A 400 for a request the server cannot read.
-    pub fn bad_request(code: &'static str, message: impl Into<String>, field: Option<String>) -> Self {
+    pub fn bad_request(
+        code: &'static str,
+        message: impl Into<String>,
+        field: Option<String>,
+    ) -> Self {
         Self {
             status: StatusCode::BAD_REQUEST,
             code,
@@ -70,7 +74,9 @@ impl From<AppError> for ApiError {
                 Self {
                     status: StatusCode::UNPROCESSABLE_ENTITY,
                     code: "invalid",
-                    message: first.as_ref().map_or(message, |f| format!("{}: {}", f.field, f.message)),
+                    message: first
+                        .as_ref()
+                        .map_or(message, |f| format!("{}: {}", f.field, f.message)),
                     field: first.map(|f| f.field),
                     details: serde_json::to_value(&errs.0).ok(),
                 }
@@ -85,20 +91,29 @@ impl From<AppError> for ApiError {
                 ..Self::new(StatusCode::CONFLICT, "stale", message)
             },
             AppError::Conflict(_) => Self::new(StatusCode::CONFLICT, "conflict", message),
-            AppError::Unauthorized(_) => Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message),
+            AppError::Unauthorized(_) => {
+                Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+            }
             AppError::Forbidden(_) => Self::new(StatusCode::FORBIDDEN, "forbidden", message),
             AppError::Import(rows) => Self {
                 details: serde_json::to_value(&rows).ok(),
                 field: rows.first().map(|r| r.column.clone()),
                 message: match rows.first() {
-                    Some(r) => format!("{message}; first: line {} column {}: {}", r.line, r.column, r.message),
+                    Some(r) => format!(
+                        "{message}; first: line {} column {}: {}",
+                        r.line, r.column, r.message
+                    ),
                     None => message,
                 },
                 ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_rows", "")
             },
             AppError::Store(err) => {
                 tracing::error!(error = %err, "storage failure");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; see the server log")
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error; see the server log",
+                )
             }
         }
     }

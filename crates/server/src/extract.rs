@@ -27,11 +27,24 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = e.into_inner();
         let message = inner.to_string();
         if inner.is_syntax() || inner.is_eof() {
-            return ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {message}"), None);
+            return ApiError::bad_request(
+                "malformed_json",
+                format!("the body is not valid JSON: {message}"),
+                None,
+            );
         }
         if let Some(name) = unknown_field(&message) {
-            let field = if path == "." { name.to_owned() } else { format!("{path}.{name}") };
-            return ApiError::bad_request("unknown_field", format!("unknown field '{field}'"), Some(field));
+            // serde_path_to_error's path already ends with the unknown field's name.
+            let field = if path == "." || !path.ends_with(name) {
+                name.to_owned()
+            } else {
+                path
+            };
+            return ApiError::bad_request(
+                "unknown_field",
+                format!("unknown field '{field}'"),
+                Some(field),
+            );
         }
         let field = if path == "." {
             // A missing required field is reported at the parent: dig its name out of the message.
@@ -43,7 +56,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         } else {
             path
         };
-        let message = format!("{field}: {}", message.split(" at line ").next().unwrap_or(&message));
+        let message = format!(
+            "{field}: {}",
+            message.split(" at line ").next().unwrap_or(&message)
+        );
         ApiError::invalid(field, message)
     })
 }
@@ -65,7 +81,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_unreadable", format!("the body could not be read: {e}"))
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_unreadable",
+                format!("the body could not be read: {e}"),
+            )
         })?;
         parse_json(&bytes).map(ApiJson)
     }
@@ -78,7 +98,10 @@ impl FromRequestParts<App> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
         let Some(header) = header else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -92,9 +115,18 @@ impl FromRequestParts<App> for Auth {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| {
-                ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "the Authorization header must be 'Bearer <token>'")
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "the Authorization header must be 'Bearer <token>'",
+                )
             })?;
-        Ok(Self(app.authenticate(token).await?))
+        let who = app.authenticate(token).await?;
+        // The route's role check runs here, before any body is read.
+        if let Some(g) = parts.extensions.get::<crate::Guard>() {
+            who.require(g.resource, g.access)?;
+        }
+        Ok(Self(who))
     }
 }
 
@@ -107,7 +139,12 @@ pub struct ListParams {
     /// Only active (`true`) or inactive (`false`) records.
     pub active: Option<bool>,
     /// The collection's own filter (item type, account type, currency, role).
-    #[serde(alias = "item_type", alias = "account_type", alias = "currency", alias = "role")]
+    #[serde(
+        alias = "item_type",
+        alias = "account_type",
+        alias = "currency",
+        alias = "role"
+    )]
     pub filter: Option<String>,
     /// Cursor from the previous page's `next_cursor`.
     pub cursor: Option<String>,
@@ -136,16 +173,22 @@ impl ListParams {
     pub fn to_query(&self) -> Result<ListQuery, ApiError> {
         let after = match self.cursor.as_deref() {
             None | Some("") => 0,
-            Some(c) => c
-                .parse::<i64>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| ApiError::bad_request("bad_query", format!("cursor '{c}' is not one this API gave out"), Some("cursor".into())))?,
+            Some(c) => c.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                ApiError::bad_request(
+                    "bad_query",
+                    format!("cursor '{c}' is not one this API gave out"),
+                    Some("cursor".into()),
+                )
+            })?,
         };
-        if let Some(l) = self.limit {
-            if !(1..=500).contains(&l) {
-                return Err(ApiError::bad_request("bad_query", format!("limit must be between 1 and 500 (got {l})"), Some("limit".into())));
-            }
+        if let Some(l) = self.limit
+            && !(1..=500).contains(&l)
+        {
+            return Err(ApiError::bad_request(
+                "bad_query",
+                format!("limit must be between 1 and 500 (got {l})"),
+                Some("limit".into()),
+            ));
         }
         Ok(ListQuery {
             q: self.q.clone(),

@@ -8,7 +8,7 @@ mod routes;
 mod routing;
 
 pub use error::ApiError;
-pub use routing::RouteInfo;
+pub use routing::{Guard, RouteInfo};
 
 use std::{
     net::SocketAddr,
@@ -35,7 +35,10 @@ struct NextRequestId {
 impl MakeRequestId for NextRequestId {
     fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        format!("{:08x}-{n:06}", self.prefix).parse().ok().map(RequestId::new)
+        format!("{:08x}-{n:06}", self.prefix)
+            .parse()
+            .ok()
+            .map(RequestId::new)
     }
 }
 
@@ -86,7 +89,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

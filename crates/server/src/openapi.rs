@@ -1,7 +1,8 @@
 //! The OpenAPI 3.1 document, built from the route table.
 
 use utoipa::openapi::{
-    ComponentsBuilder, HttpMethod, InfoBuilder, OpenApi, OpenApiBuilder, PathItem, PathsBuilder, Required,
+    ComponentsBuilder, HttpMethod, InfoBuilder, OpenApi, OpenApiBuilder, PathItem, PathsBuilder,
+    Required,
     content::ContentBuilder,
     path::{OperationBuilder, ParameterBuilder, ParameterIn},
     request_body::RequestBodyBuilder,
@@ -42,7 +43,14 @@ pub(crate) fn document(ops: &[(RouteInfo, Doc)]) -> OpenApi {
         let mut op = OperationBuilder::new()
             .summary(Some(doc.summary))
             .tag(doc.tag)
-            .operation_id(Some(format!("{}_{}", route.method, route.path.trim_start_matches("/api/").replace(['/', '-', '{', '}'], "_"))));
+            .operation_id(Some(format!(
+                "{}_{}",
+                route.method,
+                route
+                    .path
+                    .trim_start_matches("/api/")
+                    .replace(['/', '-', '{', '}'], "_")
+            )));
         for segment in route.path.split('/') {
             if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                 op = op.parameter(
@@ -69,7 +77,10 @@ pub(crate) fn document(ops: &[(RouteInfo, Doc)]) -> OpenApi {
             op = op.request_body(Some(
                 RequestBodyBuilder::new()
                     .required(Some(Required::True))
-                    .content("application/json", ContentBuilder::new().schema(Some(schema)).build())
+                    .content(
+                        "application/json",
+                        ContentBuilder::new().schema(Some(schema)).build(),
+                    )
                     .build(),
             ));
         }
@@ -77,30 +88,64 @@ pub(crate) fn document(ops: &[(RouteInfo, Doc)]) -> OpenApi {
             op = op.request_body(Some(
                 RequestBodyBuilder::new()
                     .required(Some(Required::True))
-                    .content(ct, ContentBuilder::new().schema(Some(ObjectBuilder::new().schema_type(Type::String))).build())
+                    .content(
+                        ct,
+                        ContentBuilder::new()
+                            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                            .build(),
+                    )
                     .build(),
             ));
         }
         let (status, ok) = doc.ok;
         let mut response = ResponseBuilder::new().description("success");
         if let Some(ok) = ok {
-            response = response.content("application/json", ContentBuilder::new().schema(Some(ok(&mut schemas))).build());
+            response = response.content(
+                "application/json",
+                ContentBuilder::new().schema(Some(ok(&mut schemas))).build(),
+            );
         }
         if let Some(ct) = doc.raw_ok {
-            response = response.content(ct, ContentBuilder::new().schema(Some(ObjectBuilder::new().schema_type(Type::String))).build());
+            response = response.content(
+                ct,
+                ContentBuilder::new()
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                    .build(),
+            );
         }
         op = op.response(status.to_string(), response.build());
-        let err = ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("Error"))).build();
-        op = op.response("4XX", ResponseBuilder::new().description("refused; the body names the field at fault").content("application/json", err).build());
-        if doc.auth {
-            op = op.security(SecurityRequirement::new("bearer", Vec::<String>::new()));
+        let err = ContentBuilder::new()
+            .schema(Some(utoipa::openapi::Ref::from_schema_name("Error")))
+            .build();
+        op = op.response(
+            "4XX",
+            ResponseBuilder::new()
+                .description("refused; the body names the field at fault")
+                .content("application/json", err)
+                .build(),
+        );
+        if let Some(g) = doc.guard {
+            op = op
+                .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
+                .description(Some(format!(
+                    "Needs a bearer token whose role may {} {:?}.",
+                    if g.access == cartwright_core::user::Access::Read {
+                        "read"
+                    } else {
+                        "change"
+                    },
+                    g.resource
+                )));
         }
         paths = paths.path(route.path, PathItem::new(method(route.method), op.build()));
     }
     let components = ComponentsBuilder::new()
         .schemas_from_iter(schemas)
         .schema("Error", error_schema())
-        .security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()))
+        .security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        )
         .build();
     OpenApiBuilder::new()
         .info(

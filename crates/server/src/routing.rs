@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use axum::{Router, routing::MethodRouter};
+use axum::{Extension, Router, routing::MethodRouter};
 use cartwright_app::App;
+use cartwright_core::user::{Access, Resource};
 use utoipa::{
     ToSchema,
     openapi::{RefOr, Schema, schema::ObjectBuilder},
@@ -26,7 +27,10 @@ pub(crate) fn page_ref<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
     let item = schema_ref::<T>(schemas);
     RefOr::T(Schema::Object(
         ObjectBuilder::new()
-            .property("items", utoipa::openapi::schema::ArrayBuilder::new().items(item))
+            .property(
+                "items",
+                utoipa::openapi::schema::ArrayBuilder::new().items(item),
+            )
             .required("items")
             .property(
                 "next_cursor",
@@ -35,7 +39,9 @@ pub(crate) fn page_ref<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
                         utoipa::openapi::schema::Type::String,
                         utoipa::openapi::schema::Type::Null,
                     ]))
-                    .description(Some("Pass as `cursor` for the next page; null on the last page.")),
+                    .description(Some(
+                        "Pass as `cursor` for the next page; null on the last page.",
+                    )),
             )
             .build(),
     ))
@@ -61,17 +67,28 @@ pub(crate) struct Doc {
     pub raw_ok: Option<&'static str>,
     /// Query parameters: `(name, description)`.
     pub query: &'static [(&'static str, &'static str)],
-    /// Whether a bearer token is needed.
-    pub auth: bool,
+    /// The role check of this route: `None` for public routes (login, health).
+    pub guard: Option<Guard>,
+}
+
+/// What a route needs of the caller's role; checked before the body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Guard {
+    /// The part of the system touched.
+    pub resource: Resource,
+    /// Reading or writing it.
+    pub access: Access,
 }
 
 /// One routed operation.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteInfo {
     /// Lower-case HTTP method.
     pub method: &'static str,
     /// Path with `{param}` segments.
     pub path: &'static str,
+    /// The role check, if the route needs a token.
+    pub guard: Option<Guard>,
 }
 
 /// The route table under construction.
@@ -83,13 +100,30 @@ pub(crate) struct Routes {
 
 impl Routes {
     /// Adds one operation: the method router for `method` on `path` and its document entry.
-    pub(crate) fn add(mut self, method: &'static str, path: &'static str, handler: MethodRouter<App>, doc: Doc) -> Self {
+    pub(crate) fn add(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        handler: MethodRouter<App>,
+        doc: Doc,
+    ) -> Self {
+        let handler = match doc.guard {
+            Some(g) => handler.layer(Extension(g)),
+            None => handler,
+        };
         let merged = match self.methods.remove(path) {
             Some(existing) => existing.merge(handler),
             None => handler,
         };
         self.methods.insert(path, merged);
-        self.ops.push((RouteInfo { method, path }, doc));
+        self.ops.push((
+            RouteInfo {
+                method,
+                path,
+                guard: doc.guard,
+            },
+            doc,
+        ));
         self
     }
 

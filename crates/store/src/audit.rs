@@ -108,7 +108,11 @@ impl Tx {
 
     /// Lists audit entries, newest first.
     pub async fn list_audit(&mut self, q: &AuditQuery) -> Result<Page<AuditRecord>> {
-        let before = if q.page.after > 0 { q.page.after } else { i64::MAX };
+        let before = if q.page.after > 0 {
+            q.page.after
+        } else {
+            i64::MAX
+        };
         let rows = fetch_all!(
             self,
             sqlx::query(

@@ -29,8 +29,18 @@ fn company_from(r: &dyn DbRow) -> Result<Company> {
         name: r.string("name")?,
         base_currency: r.string("base_currency")?,
         financial_year_start: r.string("financial_year_start")?,
-        tax_rounding: parse_enum("company", "tax_rounding", &r.string("tax_rounding")?, TaxRounding::parse)?,
-        negative_stock: parse_enum("company", "negative_stock", &r.string("negative_stock")?, NegativeStockPolicy::parse)?,
+        tax_rounding: parse_enum(
+            "company",
+            "tax_rounding",
+            &r.string("tax_rounding")?,
+            TaxRounding::parse,
+        )?,
+        negative_stock: parse_enum(
+            "company",
+            "negative_stock",
+            &r.string("negative_stock")?,
+            NegativeStockPolicy::parse,
+        )?,
         default_item: r.opt_string("default_item")?,
         version: r.i64("version")?,
         updated_at: r.string("updated_at")?,
@@ -67,7 +77,10 @@ impl Tx {
             .bind(c.default_item_id)
             .bind(&now)
         );
-        self.company().await?.ok_or_else(|| StoreError::NotFound { entity: "company", key: "1".into() })
+        self.company().await?.ok_or_else(|| StoreError::NotFound {
+            entity: "company",
+            key: "1".into(),
+        })
     }
 
     /// Updates the company, if `version` is current.

@@ -38,10 +38,15 @@ fn rate_from(r: &dyn DbRow) -> Result<ExchangeRate> {
     })
 }
 
-
 impl Tx {
     /// Enables a currency.
-    pub async fn insert_currency(&mut self, code: &str, name: &str, minor_units: u32, is_base: bool) -> Result<Currency> {
+    pub async fn insert_currency(
+        &mut self,
+        code: &str,
+        name: &str,
+        minor_units: u32,
+        is_base: bool,
+    ) -> Result<Currency> {
         let now = self.now.clone();
         execute!(
             self,
@@ -55,14 +60,21 @@ impl Tx {
             .bind(is_base)
             .bind(&now)
         );
-        self.currency(code).await?.ok_or_else(|| StoreError::NotFound {
-            entity: "currency",
-            key: code.to_owned(),
-        })
+        self.currency(code)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "currency",
+                key: code.to_owned(),
+            })
     }
 
     /// Renames a currency, if `version` is current.
-    pub async fn update_currency(&mut self, code: &str, name: &str, version: i64) -> Result<Currency> {
+    pub async fn update_currency(
+        &mut self,
+        code: &str,
+        name: &str,
+        version: i64,
+    ) -> Result<Currency> {
         let now = self.now.clone();
         let n = execute!(
             self,
@@ -75,14 +87,24 @@ impl Tx {
         let current = self.currency(code).await?;
         match current {
             Some(c) if n == 1 => Ok(c),
-            Some(_) => Err(StoreError::Stale { entity: "currency", id: 0, expected: version }),
-            None => Err(StoreError::NotFound { entity: "currency", key: code.to_owned() }),
+            Some(_) => Err(StoreError::Stale {
+                entity: "currency",
+                id: 0,
+                expected: version,
+            }),
+            None => Err(StoreError::NotFound {
+                entity: "currency",
+                key: code.to_owned(),
+            }),
         }
     }
 
     /// Marks `code` as the base currency and every other currency as foreign.
     pub async fn set_base_currency(&mut self, code: &str) -> Result<()> {
-        execute!(self, sqlx::query("UPDATE currencies SET is_base = (code = $1)").bind(code));
+        execute!(
+            self,
+            sqlx::query("UPDATE currencies SET is_base = (code = $1)").bind(code)
+        );
         Ok(())
     }
 
@@ -115,11 +137,22 @@ impl Tx {
 
     /// Number of enabled currencies.
     pub async fn count_currencies(&mut self) -> Result<i64> {
-        Ok(fetch_opt!(self, sqlx::query("SELECT COUNT(*) AS n FROM currencies"), |r: &dyn DbRow| r.i64("n")).unwrap_or(0))
+        Ok(fetch_opt!(
+            self,
+            sqlx::query("SELECT COUNT(*) AS n FROM currencies"),
+            |r: &dyn DbRow| r.i64("n")
+        )
+        .unwrap_or(0))
     }
 
     /// Records a rate; `(currency, date)` is unique.
-    pub async fn insert_rate(&mut self, currency: &str, date: &str, rate_e6: i64, quoted_e6: Option<i64>) -> Result<ExchangeRate> {
+    pub async fn insert_rate(
+        &mut self,
+        currency: &str,
+        date: &str,
+        rate_e6: i64,
+        quoted_e6: Option<i64>,
+    ) -> Result<ExchangeRate> {
         let now = self.now.clone();
         let row = fetch_opt!(
             self,
@@ -135,11 +168,21 @@ impl Tx {
             .bind(&now),
             rate_from
         );
-        row.ok_or_else(|| StoreError::NotFound { entity: "exchange rate", key: format!("{currency} {date}") })
+        row.ok_or_else(|| StoreError::NotFound {
+            entity: "exchange rate",
+            key: format!("{currency} {date}"),
+        })
     }
 
     /// Changes a rate's date or value, if `version` is current.
-    pub async fn update_rate(&mut self, id: i64, version: i64, date: &str, rate_e6: i64, quoted_e6: Option<i64>) -> Result<ExchangeRate> {
+    pub async fn update_rate(
+        &mut self,
+        id: i64,
+        version: i64,
+        date: &str,
+        rate_e6: i64,
+        quoted_e6: Option<i64>,
+    ) -> Result<ExchangeRate> {
         let now = self.now.clone();
         let n = execute!(
             self,
@@ -156,8 +199,15 @@ impl Tx {
         );
         match self.rate(id).await? {
             Some(r) if n == 1 => Ok(r),
-            Some(_) => Err(StoreError::Stale { entity: "exchange rate", id, expected: version }),
-            None => Err(StoreError::NotFound { entity: "exchange rate", key: id.to_string() }),
+            Some(_) => Err(StoreError::Stale {
+                entity: "exchange rate",
+                id,
+                expected: version,
+            }),
+            None => Err(StoreError::NotFound {
+                entity: "exchange rate",
+                key: id.to_string(),
+            }),
         }
     }
 
@@ -217,7 +267,11 @@ impl Tx {
 
     /// Number of stored rates.
     pub async fn count_rates(&mut self) -> Result<i64> {
-        Ok(fetch_opt!(self, sqlx::query("SELECT COUNT(*) AS n FROM exchange_rates"), |r: &dyn DbRow| r.i64("n")).unwrap_or(0))
+        Ok(fetch_opt!(
+            self,
+            sqlx::query("SELECT COUNT(*) AS n FROM exchange_rates"),
+            |r: &dyn DbRow| r.i64("n")
+        )
+        .unwrap_or(0))
     }
 }
-

@@ -47,14 +47,14 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &e {
-            if db.is_unique_violation() {
-                return Self::Conflict {
-                    constraint: db
-                        .constraint()
-                        .map_or_else(|| db.message().to_owned(), str::to_owned),
-                };
-            }
+        if let sqlx::Error::Database(db) = &e
+            && db.is_unique_violation()
+        {
+            return Self::Conflict {
+                constraint: db
+                    .constraint()
+                    .map_or_else(|| db.message().to_owned(), str::to_owned),
+            };
         }
         Self::Db(e)
     }

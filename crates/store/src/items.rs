@@ -47,7 +47,12 @@ fn item_from(r: &dyn DbRow) -> Result<Item> {
         id: r.i64("id")?,
         code: r.string("code")?,
         description: r.string("description")?,
-        item_type: parse_enum("items", "item_type", &r.string("item_type")?, ItemType::parse)?,
+        item_type: parse_enum(
+            "items",
+            "item_type",
+            &r.string("item_type")?,
+            ItemType::parse,
+        )?,
         unit: r.string("unit")?,
         prices: Vec::new(),
         standard_cost: from_scaled(r.i64("standard_cost_e4")?, UNIT_COST_SCALE).normalize(),
@@ -106,7 +111,10 @@ impl Tx {
         )
         .ok_or_else(|| StoreError::NotFound { entity: "item", key: i.code.clone() })?;
         self.replace_prices(id, &i.prices).await?;
-        self.item(id).await?.ok_or_else(|| StoreError::NotFound { entity: "item", key: i.code.clone() })
+        self.item(id).await?.ok_or_else(|| StoreError::NotFound {
+            entity: "item",
+            key: i.code.clone(),
+        })
     }
 
     /// Replaces every field and price of an item, if `version` is current.
@@ -142,7 +150,10 @@ impl Tx {
     }
 
     async fn replace_prices(&mut self, item_id: i64, prices: &[(i64, i64)]) -> Result<()> {
-        execute!(self, sqlx::query("DELETE FROM item_prices WHERE item_id = $1").bind(item_id));
+        execute!(
+            self,
+            sqlx::query("DELETE FROM item_prices WHERE item_id = $1").bind(item_id)
+        );
         for (list, price) in prices {
             execute!(
                 self,
@@ -168,7 +179,9 @@ impl Tx {
             .bind(id),
             item_from
         );
-        let Some(mut item) = item else { return Ok(None) };
+        let Some(mut item) = item else {
+            return Ok(None);
+        };
         self.attach_prices(std::slice::from_mut(&mut item)).await?;
         Ok(Some(item))
     }
@@ -187,7 +200,11 @@ impl Tx {
 
     /// The id of an item by code, ignoring case.
     pub async fn item_id(&mut self, code: &str) -> Result<Option<i64>> {
-        Ok(fetch_opt!(self, sqlx::query("SELECT id FROM items WHERE lower(code) = lower($1)").bind(code), id_from))
+        Ok(fetch_opt!(
+            self,
+            sqlx::query("SELECT id FROM items WHERE lower(code) = lower($1)").bind(code),
+            id_from
+        ))
     }
 
     /// Every item code (lower-cased) with its id and version, for bulk imports.
@@ -226,7 +243,8 @@ impl Tx {
 
     /// Loads the prices of `items` (sorted by id) in one query over their id range.
     async fn attach_prices(&mut self, items: &mut [Item]) -> Result<()> {
-        let (Some(first), Some(last)) = (items.first().map(|i| i.id), items.last().map(|i| i.id)) else {
+        let (Some(first), Some(last)) = (items.first().map(|i| i.id), items.last().map(|i| i.id))
+        else {
             return Ok(());
         };
         let prices = fetch_all!(
@@ -241,10 +259,10 @@ impl Tx {
             price_from
         );
         for (item_id, price) in prices {
-            if let Ok(pos) = items.binary_search_by_key(&item_id, |i| i.id) {
-                if let Some(item) = items.get_mut(pos) {
-                    item.prices.push(price);
-                }
+            if let Ok(pos) = items.binary_search_by_key(&item_id, |i| i.id)
+                && let Some(item) = items.get_mut(pos)
+            {
+                item.prices.push(price);
             }
         }
         Ok(())

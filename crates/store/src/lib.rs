@@ -10,21 +10,21 @@ mod audit;
 mod company;
 mod currencies;
 mod error;
+mod items;
 mod listing;
 mod masters;
 mod migrations;
 mod parties;
-mod items;
 mod row;
-mod users;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod users;
 
 pub use audit::{Actor, AuditEntry, AuditQuery};
+pub use cartwright_core::page::Page;
 pub use company::CompanyRow;
 pub use error::StoreError;
 pub use items::ItemRow;
-pub use cartwright_core::page::Page;
 pub use listing::ListQuery;
 pub use masters::{AccountRow, PaymentTermsRow, PriceListRow, SiteRow, TaxCodeRow};
 pub use migrations::MIGRATION_COUNT;
@@ -208,11 +208,17 @@ impl Store {
     /// Creates an empty PostgreSQL database named `name` (letters, digits and `_` only).
     pub async fn create_database(&self, name: &str) -> Result<()> {
         if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(StoreError::Corrupt { entity: "database", column: "name", detail: format!("'{name}' is not a plain identifier") });
+            return Err(StoreError::Corrupt {
+                entity: "database",
+                column: "name",
+                detail: format!("'{name}' is not a plain identifier"),
+            });
         }
         if let Pool::Postgres(p) = &self.pool {
             // The name was checked above to be a plain identifier, so it is safe to splice.
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(p).await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(p)
+                .await?;
         }
         Ok(())
     }

@@ -54,7 +54,11 @@ impl ListQuery {
 }
 
 /// Cuts the extra row fetched by [`ListQuery::fetch_limit`] and sets the cursor.
-pub(crate) fn page_from_rows<T>(mut rows: Vec<T>, query: &ListQuery, id: impl Fn(&T) -> i64) -> Page<T> {
+pub(crate) fn page_from_rows<T>(
+    mut rows: Vec<T>,
+    query: &ListQuery,
+    id: impl Fn(&T) -> i64,
+) -> Page<T> {
     let size = usize::try_from(query.page_size()).unwrap_or(usize::MAX);
     let next_cursor = if rows.len() > size {
         rows.truncate(size);

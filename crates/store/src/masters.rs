@@ -98,7 +98,12 @@ fn account_from(r: &dyn DbRow) -> Result<Account> {
         id: r.i64("id")?,
         code: r.string("code")?,
         name: r.string("name")?,
-        account_type: parse_enum("accounts", "account_type", &r.string("account_type")?, AccountType::parse)?,
+        account_type: parse_enum(
+            "accounts",
+            "account_type",
+            &r.string("account_type")?,
+            AccountType::parse,
+        )?,
         currency: r.opt_string("currency")?,
         system_role: r.opt_string("system_role")?,
         active: r.bool("active")?,
@@ -172,11 +177,24 @@ fn id_from(r: &dyn DbRow) -> Result<i64> {
 }
 
 /// Turns "no row updated" into Stale (the record exists) or NotFound.
-pub(crate) fn version_outcome<T>(entity: &'static str, id: i64, version: i64, updated: u64, current: Option<T>) -> Result<T> {
+pub(crate) fn version_outcome<T>(
+    entity: &'static str,
+    id: i64,
+    version: i64,
+    updated: u64,
+    current: Option<T>,
+) -> Result<T> {
     match current {
         Some(v) if updated == 1 => Ok(v),
-        Some(_) => Err(StoreError::Stale { entity, id, expected: version }),
-        None => Err(StoreError::NotFound { entity, key: id.to_string() }),
+        Some(_) => Err(StoreError::Stale {
+            entity,
+            id,
+            expected: version,
+        }),
+        None => Err(StoreError::NotFound {
+            entity,
+            key: id.to_string(),
+        }),
     }
 }
 
@@ -202,11 +220,19 @@ impl Tx {
             id_from
         )
         .unwrap_or_default();
-        self.account(id).await?.ok_or_else(|| StoreError::NotFound { entity: "account", key: a.code.clone() })
+        self.account(id).await?.ok_or_else(|| StoreError::NotFound {
+            entity: "account",
+            key: a.code.clone(),
+        })
     }
 
     /// Updates an account (its system role is kept), if `version` is current.
-    pub async fn update_account(&mut self, id: i64, version: i64, a: &AccountRow) -> Result<Account> {
+    pub async fn update_account(
+        &mut self,
+        id: i64,
+        version: i64,
+        a: &AccountRow,
+    ) -> Result<Account> {
         let now = self.now.clone();
         let n = execute!(
             self,
@@ -297,11 +323,21 @@ impl Tx {
             id_from
         )
         .unwrap_or_default();
-        self.tax_code(id).await?.ok_or_else(|| StoreError::NotFound { entity: "tax code", key: t.code.clone() })
+        self.tax_code(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "tax code",
+                key: t.code.clone(),
+            })
     }
 
     /// Updates a tax code, if `version` is current.
-    pub async fn update_tax_code(&mut self, id: i64, version: i64, t: &TaxCodeRow) -> Result<TaxCode> {
+    pub async fn update_tax_code(
+        &mut self,
+        id: i64,
+        version: i64,
+        t: &TaxCodeRow,
+    ) -> Result<TaxCode> {
         let now = self.now.clone();
         let n = execute!(
             self,
@@ -339,7 +375,11 @@ impl Tx {
 
     /// The id of a tax code by code, ignoring case.
     pub async fn tax_code_id(&mut self, code: &str) -> Result<Option<i64>> {
-        Ok(fetch_opt!(self, sqlx::query("SELECT id FROM tax_codes WHERE lower(code) = lower($1)").bind(code), id_from))
+        Ok(fetch_opt!(
+            self,
+            sqlx::query("SELECT id FROM tax_codes WHERE lower(code) = lower($1)").bind(code),
+            id_from
+        ))
     }
 
     /// Tax codes by id.
@@ -381,11 +421,19 @@ impl Tx {
             id_from
         )
         .unwrap_or_default();
-        self.terms(id).await?.ok_or_else(|| StoreError::NotFound { entity: "payment terms", key: t.code.clone() })
+        self.terms(id).await?.ok_or_else(|| StoreError::NotFound {
+            entity: "payment terms",
+            key: t.code.clone(),
+        })
     }
 
     /// Updates payment terms, if `version` is current.
-    pub async fn update_terms(&mut self, id: i64, version: i64, t: &PaymentTermsRow) -> Result<PaymentTerms> {
+    pub async fn update_terms(
+        &mut self,
+        id: i64,
+        version: i64,
+        t: &PaymentTermsRow,
+    ) -> Result<PaymentTerms> {
         let now = self.now.clone();
         let n = execute!(
             self,
@@ -417,7 +465,11 @@ impl Tx {
 
     /// The id of payment terms by code, ignoring case.
     pub async fn terms_id(&mut self, code: &str) -> Result<Option<i64>> {
-        Ok(fetch_opt!(self, sqlx::query("SELECT id FROM payment_terms WHERE lower(code) = lower($1)").bind(code), id_from))
+        Ok(fetch_opt!(
+            self,
+            sqlx::query("SELECT id FROM payment_terms WHERE lower(code) = lower($1)").bind(code),
+            id_from
+        ))
     }
 
     /// Payment terms by id.
@@ -458,11 +510,21 @@ impl Tx {
             id_from
         )
         .unwrap_or_default();
-        self.price_list(id).await?.ok_or_else(|| StoreError::NotFound { entity: "price list", key: p.code.clone() })
+        self.price_list(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "price list",
+                key: p.code.clone(),
+            })
     }
 
     /// Updates a price list, if `version` is current.
-    pub async fn update_price_list(&mut self, id: i64, version: i64, p: &PriceListRow) -> Result<PriceList> {
+    pub async fn update_price_list(
+        &mut self,
+        id: i64,
+        version: i64,
+        p: &PriceListRow,
+    ) -> Result<PriceList> {
         let now = self.now.clone();
         let n = execute!(
             self,
@@ -549,7 +611,10 @@ impl Tx {
             id_from
         )
         .unwrap_or_default();
-        self.site(id).await?.ok_or_else(|| StoreError::NotFound { entity: "site", key: s.code.clone() })
+        self.site(id).await?.ok_or_else(|| StoreError::NotFound {
+            entity: "site",
+            key: s.code.clone(),
+        })
     }
 
     /// Updates a site, if `version` is current.
@@ -577,13 +642,19 @@ impl Tx {
     pub async fn site(&mut self, id: i64) -> Result<Option<Site>> {
         let site = fetch_opt!(
             self,
-            sqlx::query("SELECT id, code, name, address, active, version FROM sites WHERE id = $1").bind(id),
+            sqlx::query("SELECT id, code, name, address, active, version FROM sites WHERE id = $1")
+                .bind(id),
             site_from
         );
-        let Some(mut site) = site else { return Ok(None) };
+        let Some(mut site) = site else {
+            return Ok(None);
+        };
         let bins = fetch_all!(
             self,
-            sqlx::query("SELECT id, site_id, code, name, active FROM bins WHERE site_id = $1 ORDER BY id").bind(id),
+            sqlx::query(
+                "SELECT id, site_id, code, name, active FROM bins WHERE site_id = $1 ORDER BY id"
+            )
+            .bind(id),
             bin_from
         );
         site.bins = bins.into_iter().map(|(_, b)| b).collect();
@@ -606,7 +677,10 @@ impl Tx {
             site_from
         );
         let mut page = page_from_rows(rows, q, |s| s.id);
-        if let (Some(first), Some(last)) = (page.items.first().map(|s| s.id), page.items.last().map(|s| s.id)) {
+        if let (Some(first), Some(last)) = (
+            page.items.first().map(|s| s.id),
+            page.items.last().map(|s| s.id),
+        ) {
             let bins = fetch_all!(
                 self,
                 sqlx::query("SELECT id, site_id, code, name, active FROM bins WHERE site_id BETWEEN $1 AND $2 ORDER BY id")
@@ -624,7 +698,13 @@ impl Tx {
     }
 
     /// Adds a bin to a site.
-    pub async fn insert_bin(&mut self, site_id: i64, code: &str, name: &str, active: bool) -> Result<Bin> {
+    pub async fn insert_bin(
+        &mut self,
+        site_id: i64,
+        code: &str,
+        name: &str,
+        active: bool,
+    ) -> Result<Bin> {
         let row = fetch_opt!(
             self,
             sqlx::query("INSERT INTO bins (site_id, code, name, active) VALUES ($1, $2, $3, $4) RETURNING id, site_id, code, name, active")
@@ -634,12 +714,19 @@ impl Tx {
                 .bind(active),
             bin_from
         );
-        row.map(|(_, b)| b).ok_or_else(|| StoreError::NotFound { entity: "bin", key: code.to_owned() })
+        row.map(|(_, b)| b).ok_or_else(|| StoreError::NotFound {
+            entity: "bin",
+            key: code.to_owned(),
+        })
     }
 
     /// The id of a site by code, ignoring case.
     pub async fn site_id(&mut self, code: &str) -> Result<Option<i64>> {
-        Ok(fetch_opt!(self, sqlx::query("SELECT id FROM sites WHERE lower(code) = lower($1)").bind(code), id_from))
+        Ok(fetch_opt!(
+            self,
+            sqlx::query("SELECT id FROM sites WHERE lower(code) = lower($1)").bind(code),
+            id_from
+        ))
     }
 
     /// Every currency code and its minor units (small; used to convert prices).

@@ -56,8 +56,16 @@ fn party_from(r: &dyn DbRow) -> Result<Party> {
         email: r.string("email")?,
         phone: r.string("phone")?,
         contacts: parse_json("parties", "contacts_json", &r.string("contacts_json")?)?,
-        billing_address: parse_json("parties", "billing_address_json", &r.string("billing_address_json")?)?,
-        shipping_address: parse_json("parties", "shipping_address_json", &r.string("shipping_address_json")?)?,
+        billing_address: parse_json(
+            "parties",
+            "billing_address_json",
+            &r.string("billing_address_json")?,
+        )?,
+        shipping_address: parse_json(
+            "parties",
+            "shipping_address_json",
+            &r.string("shipping_address_json")?,
+        )?,
         currency: r.string("currency")?,
         payment_terms: r.opt_string("payment_terms")?,
         tax_code: r.opt_string("tax_code")?,
@@ -103,7 +111,12 @@ impl Tx {
             |r: &dyn DbRow| r.i64("id")
         )
         .ok_or_else(|| StoreError::NotFound { entity: "party", key: p.code.clone() })?;
-        self.party(p.kind, id).await?.ok_or_else(|| StoreError::NotFound { entity: "party", key: p.code.clone() })
+        self.party(p.kind, id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "party",
+                key: p.code.clone(),
+            })
     }
 
     /// Replaces every field of a party, if `version` is current.
@@ -172,7 +185,8 @@ impl Tx {
     pub async fn party_keys(&mut self, kind: PartyKind) -> Result<Vec<(String, i64, i64)>> {
         Ok(fetch_all!(
             self,
-            sqlx::query("SELECT lower(code) AS k, id, version FROM parties WHERE kind = $1").bind(kind.as_str()),
+            sqlx::query("SELECT lower(code) AS k, id, version FROM parties WHERE kind = $1")
+                .bind(kind.as_str()),
             |r: &dyn DbRow| Ok::<_, StoreError>((r.string("k")?, r.i64("id")?, r.i64("version")?))
         ))
     }

@@ -66,7 +66,11 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
 }
 
 /// Converts a stored non-negative count (minor units digits, days) to `u32`.
-pub(crate) fn to_u32(entity: &'static str, column: &'static str, v: i64) -> Result<u32, StoreError> {
+pub(crate) fn to_u32(
+    entity: &'static str,
+    column: &'static str,
+    v: i64,
+) -> Result<u32, StoreError> {
     u32::try_from(v).map_err(|_| StoreError::Corrupt {
         entity,
         column,

@@ -48,17 +48,31 @@ pub async fn fresh_unmigrated(backend: Backend) -> TestDb {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
-            let store = Store::open_sqlite(&dir.path().join("test.sqlite")).await.expect("open sqlite");
-            TestDb { store, _dir: Some(dir) }
+            let store = Store::open_sqlite(&dir.path().join("test.sqlite"))
+                .await
+                .expect("open sqlite");
+            TestDb {
+                store,
+                _dir: Some(dir),
+            }
         }
         Backend::Postgres => {
             let url = std::env::var(PG_URL_VAR).expect("CARTWRIGHT_TEST_PG_URL");
             let name = format!("cwtest_{}", uuid::Uuid::new_v4().simple());
-            let admin = Store::open_postgres(&url).await.expect("connect to PostgreSQL");
-            admin.create_database(&name).await.expect("create test database");
+            let admin = Store::open_postgres(&url)
+                .await
+                .expect("connect to PostgreSQL");
+            admin
+                .create_database(&name)
+                .await
+                .expect("create test database");
             admin.close().await;
-            let (base, _) = url.rsplit_once('/').expect("PostgreSQL URL with a database name");
-            let store = Store::open_postgres(&format!("{base}/{name}")).await.expect("open test database");
+            let (base, _) = url
+                .rsplit_once('/')
+                .expect("PostgreSQL URL with a database name");
+            let store = Store::open_postgres(&format!("{base}/{name}"))
+                .await
+                .expect("open test database");
             TestDb { store, _dir: None }
         }
     }

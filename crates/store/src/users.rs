@@ -72,11 +72,20 @@ impl Tx {
             .bind(&now),
             user_from
         );
-        user.ok_or_else(|| StoreError::NotFound { entity: "user", key: u.email.clone() })
+        user.ok_or_else(|| StoreError::NotFound {
+            entity: "user",
+            key: u.email.clone(),
+        })
     }
 
     /// Updates a user; `password_hash` `None` keeps the current password.
-    pub async fn update_user(&mut self, id: i64, version: i64, u: &NewUser, password_changed: bool) -> Result<User> {
+    pub async fn update_user(
+        &mut self,
+        id: i64,
+        version: i64,
+        u: &NewUser,
+        password_changed: bool,
+    ) -> Result<User> {
         let now = self.now.clone();
         let n = execute!(
             self,
@@ -103,7 +112,8 @@ impl Tx {
     pub async fn user(&mut self, id: i64) -> Result<Option<User>> {
         Ok(fetch_opt!(
             self,
-            sqlx::query("SELECT id, email, name, role, active, version FROM users WHERE id = $1").bind(id),
+            sqlx::query("SELECT id, email, name, role, active, version FROM users WHERE id = $1")
+                .bind(id),
             user_from
         ))
     }
@@ -142,10 +152,12 @@ impl Tx {
         let now = self.now.clone();
         execute!(
             self,
-            sqlx::query("INSERT INTO api_tokens (user_id, token_sha256, created_at) VALUES ($1, $2, $3)")
-                .bind(user_id)
-                .bind(token_sha256)
-                .bind(&now)
+            sqlx::query(
+                "INSERT INTO api_tokens (user_id, token_sha256, created_at) VALUES ($1, $2, $3)"
+            )
+            .bind(user_id)
+            .bind(token_sha256)
+            .bind(&now)
         );
         Ok(())
     }

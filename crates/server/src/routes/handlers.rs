@@ -28,7 +28,10 @@ pub struct TokenResponse {
     pub token: String,
 }
 
-pub(crate) async fn issue_token(State(app): State<App>, ApiJson(req): ApiJson<TokenRequest>) -> Result<Json<TokenResponse>, ApiError> {
+pub(crate) async fn issue_token(
+    State(app): State<App>,
+    ApiJson(req): ApiJson<TokenRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
     let token = app.issue_token(&req.email, &req.password).await?;
     Ok(Json(TokenResponse { token }))
 }
@@ -43,9 +46,22 @@ pub(crate) struct AuditParams {
     limit: Option<i64>,
 }
 
-pub(crate) async fn audit(State(app): State<App>, Auth(who): Auth, Query(p): Query<AuditParams>) -> Result<Json<Page<AuditRecord>>, ApiError> {
-    let page = crate::extract::ListParams { cursor: p.cursor, limit: p.limit, ..Default::default() }.to_query()?;
-    let q = cartwright_app::AuditQuery { entity: p.entity, entity_id: p.entity_id, page };
+pub(crate) async fn audit(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(p): Query<AuditParams>,
+) -> Result<Json<Page<AuditRecord>>, ApiError> {
+    let page = crate::extract::ListParams {
+        cursor: p.cursor,
+        limit: p.limit,
+        ..Default::default()
+    }
+    .to_query()?;
+    let q = cartwright_app::AuditQuery {
+        entity: p.entity,
+        entity_id: p.entity_id,
+        page,
+    };
     Ok(Json(app.audit(&who, &q).await?))
 }
 
@@ -88,54 +104,165 @@ use cartwright_core::{
     user::{User, UserInput},
 };
 
-handlers!(accounts, Account, AccountInput, i64, list_accounts, account, create_account, update_account);
-handlers!(tax_codes, TaxCode, TaxCodeInput, i64, list_tax_codes, tax_code, create_tax_code, update_tax_code);
-handlers!(terms, PaymentTerms, PaymentTermsInput, i64, list_terms, terms, create_terms, update_terms);
-handlers!(price_lists, PriceList, PriceListInput, i64, list_price_lists, price_list, create_price_list, update_price_list);
-handlers!(items, Item, ItemInput, i64, list_items, item, create_item, update_item);
-handlers!(customers, Party, PartyInput, i64, list_parties, party, create_party, update_party, PartyKind::Customer);
-handlers!(vendors, Party, PartyInput, i64, list_parties, party, create_party, update_party, PartyKind::Vendor);
-handlers!(users, User, UserInput, i64, list_users, user, create_user, update_user);
+handlers!(
+    accounts,
+    Account,
+    AccountInput,
+    i64,
+    list_accounts,
+    account,
+    create_account,
+    update_account
+);
+handlers!(
+    tax_codes,
+    TaxCode,
+    TaxCodeInput,
+    i64,
+    list_tax_codes,
+    tax_code,
+    create_tax_code,
+    update_tax_code
+);
+handlers!(
+    terms,
+    PaymentTerms,
+    PaymentTermsInput,
+    i64,
+    list_terms,
+    terms,
+    create_terms,
+    update_terms
+);
+handlers!(
+    price_lists,
+    PriceList,
+    PriceListInput,
+    i64,
+    list_price_lists,
+    price_list,
+    create_price_list,
+    update_price_list
+);
+handlers!(
+    items,
+    Item,
+    ItemInput,
+    i64,
+    list_items,
+    item,
+    create_item,
+    update_item
+);
+handlers!(
+    customers,
+    Party,
+    PartyInput,
+    i64,
+    list_parties,
+    party,
+    create_party,
+    update_party,
+    PartyKind::Customer
+);
+handlers!(
+    vendors,
+    Party,
+    PartyInput,
+    i64,
+    list_parties,
+    party,
+    create_party,
+    update_party,
+    PartyKind::Vendor
+);
+handlers!(
+    users,
+    User,
+    UserInput,
+    i64,
+    list_users,
+    user,
+    create_user,
+    update_user
+);
 pub(crate) mod currencies {
     use super::*;
-    use axum::{extract::Path, http::StatusCode};
     use crate::extract::ListParams;
+    use axum::{extract::Path, http::StatusCode};
 
-    pub(crate) async fn list(State(app): State<App>, Auth(who): Auth, Query(p): Query<ListParams>) -> Result<Json<Page<Currency>>, ApiError> {
+    pub(crate) async fn list(
+        State(app): State<App>,
+        Auth(who): Auth,
+        Query(p): Query<ListParams>,
+    ) -> Result<Json<Page<Currency>>, ApiError> {
         Ok(Json(app.list_currencies(&who, &p.to_query()?).await?))
     }
 
-    pub(crate) async fn read(State(app): State<App>, Auth(who): Auth, Path(code): Path<String>) -> Result<Json<Currency>, ApiError> {
+    pub(crate) async fn read(
+        State(app): State<App>,
+        Auth(who): Auth,
+        Path(code): Path<String>,
+    ) -> Result<Json<Currency>, ApiError> {
         Ok(Json(app.currency(&who, &code).await?))
     }
 
-    pub(crate) async fn create(State(app): State<App>, Auth(who): Auth, ApiJson(input): ApiJson<CurrencyInput>) -> Result<(StatusCode, Json<Currency>), ApiError> {
-        Ok((StatusCode::CREATED, Json(app.add_currency(&who, &input).await?)))
+    pub(crate) async fn create(
+        State(app): State<App>,
+        Auth(who): Auth,
+        ApiJson(input): ApiJson<CurrencyInput>,
+    ) -> Result<(StatusCode, Json<Currency>), ApiError> {
+        Ok((
+            StatusCode::CREATED,
+            Json(app.add_currency(&who, &input).await?),
+        ))
     }
 
-    pub(crate) async fn update(State(app): State<App>, Auth(who): Auth, Path(code): Path<String>, ApiJson(input): ApiJson<CurrencyInput>) -> Result<Json<Currency>, ApiError> {
+    pub(crate) async fn update(
+        State(app): State<App>,
+        Auth(who): Auth,
+        Path(code): Path<String>,
+        ApiJson(input): ApiJson<CurrencyInput>,
+    ) -> Result<Json<Currency>, ApiError> {
         Ok(Json(app.update_currency(&who, &code, &input).await?))
     }
 }
 
 pub(crate) mod rates {
     use super::*;
-    use axum::{extract::Path, http::StatusCode};
     use crate::extract::ListParams;
+    use axum::{extract::Path, http::StatusCode};
 
-    pub(crate) async fn list(State(app): State<App>, Auth(who): Auth, Query(p): Query<ListParams>) -> Result<Json<Page<ExchangeRate>>, ApiError> {
+    pub(crate) async fn list(
+        State(app): State<App>,
+        Auth(who): Auth,
+        Query(p): Query<ListParams>,
+    ) -> Result<Json<Page<ExchangeRate>>, ApiError> {
         Ok(Json(app.list_rates(&who, &p.to_query()?).await?))
     }
 
-    pub(crate) async fn read(State(app): State<App>, Auth(who): Auth, Path(id): Path<i64>) -> Result<Json<ExchangeRate>, ApiError> {
+    pub(crate) async fn read(
+        State(app): State<App>,
+        Auth(who): Auth,
+        Path(id): Path<i64>,
+    ) -> Result<Json<ExchangeRate>, ApiError> {
         Ok(Json(app.rate(&who, id).await?))
     }
 
-    pub(crate) async fn create(State(app): State<App>, Auth(who): Auth, ApiJson(input): ApiJson<ExchangeRateInput>) -> Result<(StatusCode, Json<ExchangeRate>), ApiError> {
+    pub(crate) async fn create(
+        State(app): State<App>,
+        Auth(who): Auth,
+        ApiJson(input): ApiJson<ExchangeRateInput>,
+    ) -> Result<(StatusCode, Json<ExchangeRate>), ApiError> {
         Ok((StatusCode::CREATED, Json(app.add_rate(&who, &input).await?)))
     }
 
-    pub(crate) async fn update(State(app): State<App>, Auth(who): Auth, Path(id): Path<i64>, ApiJson(input): ApiJson<ExchangeRateInput>) -> Result<Json<ExchangeRate>, ApiError> {
+    pub(crate) async fn update(
+        State(app): State<App>,
+        Auth(who): Auth,
+        Path(id): Path<i64>,
+        ApiJson(input): ApiJson<ExchangeRateInput>,
+    ) -> Result<Json<ExchangeRate>, ApiError> {
         Ok(Json(app.update_rate(&who, id, &input).await?))
     }
 
@@ -147,35 +274,67 @@ pub(crate) mod rates {
         date: String,
     }
 
-    pub(crate) async fn on_date(State(app): State<App>, Auth(who): Auth, Query(q): Query<OnDate>) -> Result<Json<ExchangeRate>, ApiError> {
+    pub(crate) async fn on_date(
+        State(app): State<App>,
+        Auth(who): Auth,
+        Query(q): Query<OnDate>,
+    ) -> Result<Json<ExchangeRate>, ApiError> {
         Ok(Json(app.rate_on(&who, &q.currency, &q.date).await?))
     }
 }
 
 pub(crate) mod sites {
     use super::*;
+    use crate::extract::ListParams;
     use axum::{extract::Path, http::StatusCode};
     use cartwright_core::site::{Bin, BinInput};
-    use crate::extract::ListParams;
 
-    pub(crate) async fn list(State(app): State<App>, Auth(who): Auth, Query(p): Query<ListParams>) -> Result<Json<Page<Site>>, ApiError> {
+    pub(crate) async fn list(
+        State(app): State<App>,
+        Auth(who): Auth,
+        Query(p): Query<ListParams>,
+    ) -> Result<Json<Page<Site>>, ApiError> {
         Ok(Json(app.list_sites(&who, &p.to_query()?).await?))
     }
 
-    pub(crate) async fn read(State(app): State<App>, Auth(who): Auth, Path(id): Path<i64>) -> Result<Json<Site>, ApiError> {
+    pub(crate) async fn read(
+        State(app): State<App>,
+        Auth(who): Auth,
+        Path(id): Path<i64>,
+    ) -> Result<Json<Site>, ApiError> {
         Ok(Json(app.site(&who, id).await?))
     }
 
-    pub(crate) async fn create(State(app): State<App>, Auth(who): Auth, ApiJson(input): ApiJson<SiteInput>) -> Result<(StatusCode, Json<Site>), ApiError> {
-        Ok((StatusCode::CREATED, Json(app.create_site(&who, &input).await?)))
+    pub(crate) async fn create(
+        State(app): State<App>,
+        Auth(who): Auth,
+        ApiJson(input): ApiJson<SiteInput>,
+    ) -> Result<(StatusCode, Json<Site>), ApiError> {
+        Ok((
+            StatusCode::CREATED,
+            Json(app.create_site(&who, &input).await?),
+        ))
     }
 
-    pub(crate) async fn update(State(app): State<App>, Auth(who): Auth, Path(id): Path<i64>, ApiJson(input): ApiJson<SiteInput>) -> Result<Json<Site>, ApiError> {
+    pub(crate) async fn update(
+        State(app): State<App>,
+        Auth(who): Auth,
+        Path(id): Path<i64>,
+        ApiJson(input): ApiJson<SiteInput>,
+    ) -> Result<Json<Site>, ApiError> {
         Ok(Json(app.update_site(&who, id, &input).await?))
     }
 
-    pub(crate) async fn add_bin(State(app): State<App>, Auth(who): Auth, Path(id): Path<i64>, ApiJson(input): ApiJson<BinInput>) -> Result<(StatusCode, Json<Bin>), ApiError> {
-        Ok((StatusCode::CREATED, Json(app.add_bin(&who, id, &input).await?)))
+    pub(crate) async fn add_bin(
+        State(app): State<App>,
+        Auth(who): Auth,
+        Path(id): Path<i64>,
+        ApiJson(input): ApiJson<BinInput>,
+    ) -> Result<(StatusCode, Json<Bin>), ApiError> {
+        Ok((
+            StatusCode::CREATED,
+            Json(app.add_bin(&who, id, &input).await?),
+        ))
     }
 }
 
@@ -184,15 +343,29 @@ pub(crate) mod company {
     use axum::http::StatusCode;
     use cartwright_core::company::{Company, CompanyInput};
 
-    pub(crate) async fn read(State(app): State<App>, Auth(who): Auth) -> Result<Json<Company>, ApiError> {
+    pub(crate) async fn read(
+        State(app): State<App>,
+        Auth(who): Auth,
+    ) -> Result<Json<Company>, ApiError> {
         Ok(Json(app.company(&who).await?))
     }
 
-    pub(crate) async fn setup(State(app): State<App>, Auth(who): Auth, ApiJson(input): ApiJson<CompanyInput>) -> Result<(StatusCode, Json<Company>), ApiError> {
-        Ok((StatusCode::CREATED, Json(app.setup_company(&who, &input).await?)))
+    pub(crate) async fn setup(
+        State(app): State<App>,
+        Auth(who): Auth,
+        ApiJson(input): ApiJson<CompanyInput>,
+    ) -> Result<(StatusCode, Json<Company>), ApiError> {
+        Ok((
+            StatusCode::CREATED,
+            Json(app.setup_company(&who, &input).await?),
+        ))
     }
 
-    pub(crate) async fn update(State(app): State<App>, Auth(who): Auth, ApiJson(input): ApiJson<CompanyInput>) -> Result<Json<Company>, ApiError> {
+    pub(crate) async fn update(
+        State(app): State<App>,
+        Auth(who): Auth,
+        ApiJson(input): ApiJson<CompanyInput>,
+    ) -> Result<Json<Company>, ApiError> {
         Ok(Json(app.update_company(&who, &input).await?))
     }
 }

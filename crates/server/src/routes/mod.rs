@@ -1,7 +1,7 @@
 //! Every route of the API, registered once with its document entry.
 
-mod handlers;
 mod csv;
+mod handlers;
 
 use axum::{
     Json,
@@ -22,21 +22,27 @@ use cartwright_core::{
     site::{Bin, BinInput, Site, SiteInput},
     tax::{TaxCode, TaxCodeInput},
     terms::{PaymentTerms, PaymentTermsInput},
-    user::{User, UserInput},
+    user::{Access, Resource, User, UserInput},
 };
 
-use crate::routing::{Doc, RouteInfo, Routes, page_ref, schema_ref};
+use crate::routing::{Doc, Guard, RouteInfo, Routes, page_ref, schema_ref};
 use handlers::{TokenRequest, TokenResponse};
 
 const LIST_QUERY: &[(&str, &str)] = &[
-    ("q", "case-insensitive search in codes, names and descriptions"),
+    (
+        "q",
+        "case-insensitive search in codes, names and descriptions",
+    ),
     ("active", "true or false"),
     ("cursor", "next_cursor of the previous page"),
     ("limit", "page size, 1 to 500 (default 50)"),
 ];
 const ITEM_QUERY: &[(&str, &str)] = &[
     ("q", "search in code, description and barcode"),
-    ("item_type", "stock, non_stock, service, charge, discount, kit or assembly"),
+    (
+        "item_type",
+        "stock, non_stock, service, charge, discount, kit or assembly",
+    ),
     ("active", "true or false"),
     ("cursor", "next_cursor of the previous page"),
     ("limit", "page size, 1 to 500 (default 50)"),
@@ -50,7 +56,10 @@ const PARTY_QUERY: &[(&str, &str)] = &[
 ];
 const ACCOUNT_QUERY: &[(&str, &str)] = &[
     ("q", "search in code and name"),
-    ("account_type", "bank, receivable, stock, … (see AccountType)"),
+    (
+        "account_type",
+        "bank, receivable, stock, … (see AccountType)",
+    ),
     ("active", "true or false"),
     ("cursor", "next_cursor of the previous page"),
     ("limit", "page size, 1 to 500 (default 50)"),
@@ -67,17 +76,79 @@ const AUDIT_QUERY: &[(&str, &str)] = &[
     ("limit", "page size, 1 to 500 (default 50)"),
 ];
 
-const fn doc(summary: &'static str, tag: &'static str) -> Doc {
-    Doc { summary, tag, body: None, raw_body: None, ok: (200, None), raw_ok: None, query: &[], auth: true }
+const fn doc(summary: &'static str, tag: &'static str, guard: Option<Guard>) -> Doc {
+    Doc {
+        summary,
+        tag,
+        body: None,
+        raw_body: None,
+        ok: (200, None),
+        raw_ok: None,
+        query: &[],
+        guard,
+    }
+}
+
+const fn read(resource: Resource) -> Option<Guard> {
+    Some(Guard {
+        resource,
+        access: Access::Read,
+    })
+}
+
+const fn write(resource: Resource) -> Option<Guard> {
+    Some(Guard {
+        resource,
+        access: Access::Write,
+    })
 }
 
 /// Registers list, create, read and update for one collection.
 macro_rules! crud {
-    ($r:ident, $tag:literal, $path:literal, $id_path:literal, $rec:ty, $input:ty, $query:expr, $m:ident) => {
-        $r.add("get", $path, get(handlers::$m::list), Doc { ok: (200, Some(page_ref::<$rec>)), query: $query, ..doc(concat!("List ", $tag), $tag) })
-            .add("post", $path, post(handlers::$m::create), Doc { body: Some(schema_ref::<$input>), ok: (201, Some(schema_ref::<$rec>)), ..doc(concat!("Create in ", $tag), $tag) })
-            .add("get", $id_path, get(handlers::$m::read), Doc { ok: (200, Some(schema_ref::<$rec>)), ..doc(concat!("Read one of ", $tag), $tag) })
-            .add("put", $id_path, put(handlers::$m::update), Doc { body: Some(schema_ref::<$input>), ok: (200, Some(schema_ref::<$rec>)), ..doc(concat!("Update one of ", $tag, " (send the version you read)"), $tag) })
+    ($r:ident, $tag:literal, $path:literal, $id_path:literal, $rec:ty, $input:ty, $query:expr, $m:ident, $res:expr) => {
+        $r.add(
+            "get",
+            $path,
+            get(handlers::$m::list),
+            Doc {
+                ok: (200, Some(page_ref::<$rec>)),
+                query: $query,
+                ..doc(concat!("List ", $tag), $tag, read($res))
+            },
+        )
+        .add(
+            "post",
+            $path,
+            post(handlers::$m::create),
+            Doc {
+                body: Some(schema_ref::<$input>),
+                ok: (201, Some(schema_ref::<$rec>)),
+                ..doc(concat!("Create in ", $tag), $tag, write($res))
+            },
+        )
+        .add(
+            "get",
+            $id_path,
+            get(handlers::$m::read),
+            Doc {
+                ok: (200, Some(schema_ref::<$rec>)),
+                ..doc(concat!("Read one of ", $tag), $tag, read($res))
+            },
+        )
+        .add(
+            "put",
+            $id_path,
+            put(handlers::$m::update),
+            Doc {
+                body: Some(schema_ref::<$input>),
+                ok: (200, Some(schema_ref::<$rec>)),
+                ..doc(
+                    concat!("Update one of ", $tag, " (send the version you read)"),
+                    $tag,
+                    write($res),
+                )
+            },
+        )
     };
 }
 
@@ -85,12 +156,13 @@ macro_rules! crud {
 pub(crate) fn api() -> (axum::Router<App>, Vec<RouteInfo>) {
     let (router, ops) = table().into_router();
     let document = crate::openapi::document(&ops);
-    let router = router
-        .route("/healthz", get(healthz))
-        .route("/api/openapi.json", get(move || {
+    let router = router.route("/healthz", get(healthz)).route(
+        "/api/openapi.json",
+        get(move || {
             let d = document.clone();
             async move { Json(d) }
-        }));
+        }),
+    );
     (router, ops.into_iter().map(|(r, _)| r).collect())
 }
 
@@ -99,34 +171,258 @@ fn table() -> Routes {
         "post",
         "/api/v1/auth/token",
         post(handlers::issue_token),
-        Doc { body: Some(schema_ref::<TokenRequest>), ok: (200, Some(schema_ref::<TokenResponse>)), auth: false, ..doc("Log in: exchange email and password for an API token", "auth") },
+        Doc {
+            body: Some(schema_ref::<TokenRequest>),
+            ok: (200, Some(schema_ref::<TokenResponse>)),
+            ..doc(
+                "Log in: exchange email and password for an API token",
+                "auth",
+                None,
+            )
+        },
     );
     let r = r
-        .add("get", "/api/v1/company", get(handlers::company::read), Doc { ok: (200, Some(schema_ref::<Company>)), ..doc("Read the company settings", "company") })
-        .add("post", "/api/v1/company", post(handlers::company::setup), Doc { body: Some(schema_ref::<CompanyInput>), ok: (201, Some(schema_ref::<Company>)), ..doc("Set up the company (once): base currency, default chart, default terms", "company") })
-        .add("put", "/api/v1/company", put(handlers::company::update), Doc { body: Some(schema_ref::<CompanyInput>), ok: (200, Some(schema_ref::<Company>)), ..doc("Update the company settings", "company") });
+        .add(
+            "get",
+            "/api/v1/company",
+            get(handlers::company::read),
+            Doc {
+                ok: (200, Some(schema_ref::<Company>)),
+                ..doc(
+                    "Read the company settings",
+                    "company",
+                    read(Resource::Company),
+                )
+            },
+        )
+        .add(
+            "post",
+            "/api/v1/company",
+            post(handlers::company::setup),
+            Doc {
+                body: Some(schema_ref::<CompanyInput>),
+                ok: (201, Some(schema_ref::<Company>)),
+                ..doc(
+                    "Set up the company (once): base currency, default chart, default terms",
+                    "company",
+                    write(Resource::Company),
+                )
+            },
+        )
+        .add(
+            "put",
+            "/api/v1/company",
+            put(handlers::company::update),
+            Doc {
+                body: Some(schema_ref::<CompanyInput>),
+                ok: (200, Some(schema_ref::<Company>)),
+                ..doc(
+                    "Update the company settings",
+                    "company",
+                    write(Resource::Company),
+                )
+            },
+        );
     let r = r
-        .add("get", "/api/v1/currencies", get(handlers::currencies::list), Doc { ok: (200, Some(page_ref::<Currency>)), query: LIST_QUERY, ..doc("List enabled currencies", "currencies") })
-        .add("post", "/api/v1/currencies", post(handlers::currencies::create), Doc { body: Some(schema_ref::<CurrencyInput>), ok: (201, Some(schema_ref::<Currency>)), ..doc("Enable a currency (opens its bank account)", "currencies") })
-        .add("get", "/api/v1/currencies/{code}", get(handlers::currencies::read), Doc { ok: (200, Some(schema_ref::<Currency>)), ..doc("Read a currency", "currencies") })
-        .add("put", "/api/v1/currencies/{code}", put(handlers::currencies::update), Doc { body: Some(schema_ref::<CurrencyInput>), ok: (200, Some(schema_ref::<Currency>)), ..doc("Rename a currency", "currencies") });
-    let r = crud!(r, "exchange-rates", "/api/v1/exchange-rates", "/api/v1/exchange-rates/{id}", ExchangeRate, ExchangeRateInput, RATE_QUERY, rates)
-        .add("get", "/api/v1/exchange-rates/on-date", get(handlers::rates::on_date), Doc {
+        .add(
+            "get",
+            "/api/v1/currencies",
+            get(handlers::currencies::list),
+            Doc {
+                ok: (200, Some(page_ref::<Currency>)),
+                query: LIST_QUERY,
+                ..doc(
+                    "List enabled currencies",
+                    "currencies",
+                    read(Resource::Currencies),
+                )
+            },
+        )
+        .add(
+            "post",
+            "/api/v1/currencies",
+            post(handlers::currencies::create),
+            Doc {
+                body: Some(schema_ref::<CurrencyInput>),
+                ok: (201, Some(schema_ref::<Currency>)),
+                ..doc(
+                    "Enable a currency (opens its bank account)",
+                    "currencies",
+                    write(Resource::Currencies),
+                )
+            },
+        )
+        .add(
+            "get",
+            "/api/v1/currencies/{code}",
+            get(handlers::currencies::read),
+            Doc {
+                ok: (200, Some(schema_ref::<Currency>)),
+                ..doc("Read a currency", "currencies", read(Resource::Currencies))
+            },
+        )
+        .add(
+            "put",
+            "/api/v1/currencies/{code}",
+            put(handlers::currencies::update),
+            Doc {
+                body: Some(schema_ref::<CurrencyInput>),
+                ok: (200, Some(schema_ref::<Currency>)),
+                ..doc(
+                    "Rename a currency",
+                    "currencies",
+                    write(Resource::Currencies),
+                )
+            },
+        );
+    let r = crud!(
+        r,
+        "exchange-rates",
+        "/api/v1/exchange-rates",
+        "/api/v1/exchange-rates/{id}",
+        ExchangeRate,
+        ExchangeRateInput,
+        RATE_QUERY,
+        rates,
+        Resource::Currencies
+    )
+    .add(
+        "get",
+        "/api/v1/exchange-rates/on-date",
+        get(handlers::rates::on_date),
+        Doc {
             ok: (200, Some(schema_ref::<ExchangeRate>)),
             query: &[("currency", "ISO 4217 code"), ("date", "YYYY-MM-DD")],
-            ..doc("The rate in force on a date: the latest on or before it", "exchange-rates")
-        });
-    let r = crud!(r, "accounts", "/api/v1/accounts", "/api/v1/accounts/{id}", Account, AccountInput, ACCOUNT_QUERY, accounts);
-    let r = crud!(r, "tax-codes", "/api/v1/tax-codes", "/api/v1/tax-codes/{id}", TaxCode, TaxCodeInput, LIST_QUERY, tax_codes);
-    let r = crud!(r, "payment-terms", "/api/v1/payment-terms", "/api/v1/payment-terms/{id}", PaymentTerms, PaymentTermsInput, LIST_QUERY, terms);
-    let r = crud!(r, "price-lists", "/api/v1/price-lists", "/api/v1/price-lists/{id}", PriceList, PriceListInput, LIST_QUERY, price_lists);
-    let r = crud!(r, "sites", "/api/v1/sites", "/api/v1/sites/{id}", Site, SiteInput, LIST_QUERY, sites)
-        .add("post", "/api/v1/sites/{id}/bins", post(handlers::sites::add_bin), Doc { body: Some(schema_ref::<BinInput>), ok: (201, Some(schema_ref::<Bin>)), ..doc("Add a bin to a site", "sites") });
-    let r = crud!(r, "items", "/api/v1/items", "/api/v1/items/{id}", Item, ItemInput, ITEM_QUERY, items);
-    let r = crud!(r, "customers", "/api/v1/customers", "/api/v1/customers/{id}", Party, PartyInput, PARTY_QUERY, customers);
-    let r = crud!(r, "vendors", "/api/v1/vendors", "/api/v1/vendors/{id}", Party, PartyInput, PARTY_QUERY, vendors);
-    let r = crud!(r, "users", "/api/v1/users", "/api/v1/users/{id}", User, UserInput, LIST_QUERY, users);
-    let r = r.add("get", "/api/v1/audit", get(handlers::audit), Doc { ok: (200, Some(page_ref::<AuditRecord>)), query: AUDIT_QUERY, ..doc("The audit trail, newest first", "audit") });
+            ..doc(
+                "The rate in force on a date: the latest on or before it",
+                "exchange-rates",
+                read(Resource::Currencies),
+            )
+        },
+    );
+    let r = crud!(
+        r,
+        "accounts",
+        "/api/v1/accounts",
+        "/api/v1/accounts/{id}",
+        Account,
+        AccountInput,
+        ACCOUNT_QUERY,
+        accounts,
+        Resource::Accounts
+    );
+    let r = crud!(
+        r,
+        "tax-codes",
+        "/api/v1/tax-codes",
+        "/api/v1/tax-codes/{id}",
+        TaxCode,
+        TaxCodeInput,
+        LIST_QUERY,
+        tax_codes,
+        Resource::TaxCodes
+    );
+    let r = crud!(
+        r,
+        "payment-terms",
+        "/api/v1/payment-terms",
+        "/api/v1/payment-terms/{id}",
+        PaymentTerms,
+        PaymentTermsInput,
+        LIST_QUERY,
+        terms,
+        Resource::PaymentTerms
+    );
+    let r = crud!(
+        r,
+        "price-lists",
+        "/api/v1/price-lists",
+        "/api/v1/price-lists/{id}",
+        PriceList,
+        PriceListInput,
+        LIST_QUERY,
+        price_lists,
+        Resource::PriceLists
+    );
+    let r = crud!(
+        r,
+        "sites",
+        "/api/v1/sites",
+        "/api/v1/sites/{id}",
+        Site,
+        SiteInput,
+        LIST_QUERY,
+        sites,
+        Resource::Sites
+    )
+    .add(
+        "post",
+        "/api/v1/sites/{id}/bins",
+        post(handlers::sites::add_bin),
+        Doc {
+            body: Some(schema_ref::<BinInput>),
+            ok: (201, Some(schema_ref::<Bin>)),
+            ..doc("Add a bin to a site", "sites", write(Resource::Sites))
+        },
+    );
+    let r = crud!(
+        r,
+        "items",
+        "/api/v1/items",
+        "/api/v1/items/{id}",
+        Item,
+        ItemInput,
+        ITEM_QUERY,
+        items,
+        Resource::Items
+    );
+    let r = crud!(
+        r,
+        "customers",
+        "/api/v1/customers",
+        "/api/v1/customers/{id}",
+        Party,
+        PartyInput,
+        PARTY_QUERY,
+        customers,
+        Resource::Customers
+    );
+    let r = crud!(
+        r,
+        "vendors",
+        "/api/v1/vendors",
+        "/api/v1/vendors/{id}",
+        Party,
+        PartyInput,
+        PARTY_QUERY,
+        vendors,
+        Resource::Vendors
+    );
+    let r = crud!(
+        r,
+        "users",
+        "/api/v1/users",
+        "/api/v1/users/{id}",
+        User,
+        UserInput,
+        LIST_QUERY,
+        users,
+        Resource::Users
+    );
+    let r = r.add(
+        "get",
+        "/api/v1/audit",
+        get(handlers::audit),
+        Doc {
+            ok: (200, Some(page_ref::<AuditRecord>)),
+            query: AUDIT_QUERY,
+            ..doc(
+                "The audit trail, newest first",
+                "audit",
+                read(Resource::Audit),
+            )
+        },
+    );
     csv::routes(r)
 }
 
@@ -135,7 +431,10 @@ async fn healthz(State(app): State<App>) -> impl IntoResponse {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "database unavailable"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "database unavailable"})),
+            )
         }
     }
 }
