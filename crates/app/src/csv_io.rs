@@ -16,10 +16,11 @@ use cartwright_core::{
     user::{Access, Resource},
     validate::format_date,
 };
-use cartwright_store::ListQuery;
+use cartwright_store::{AuditEntry, ListQuery};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::snapshot;
 use crate::{
     App, AppError, Principal, Result, RowError, audit, company::no_company, items::item_row,
     parties::party_row, refs::Refs,
@@ -383,44 +384,76 @@ impl App {
             errors.sort_by_key(|e| e.line);
             return Err(AppError::Import(errors));
         }
-        let mut summary = ImportSummary::default();
+        let mut inserts = Vec::new();
+        let mut updates = Vec::new();
         for (row, v, r) in writes {
             match existing.get(&v.code.to_lowercase()) {
-                Some(&(id, version)) => {
-                    let before = tx
-                        .item(id)
-                        .await?
-                        .ok_or_else(|| AppError::not_found("item", id))?;
-                    if let Err(e) = check_type_change(
-                        &before.code,
-                        before.item_type,
-                        v.item_type,
-                        tx.item_is_used(id).await?,
-                    ) {
-                        return Err(AppError::Import(vec![row.err("item_type", e.message)]));
-                    }
-                    let after = tx.update_item(id, version, &r).await?;
-                    audit(
-                        &mut tx,
-                        who,
-                        "items",
-                        id,
-                        "import",
-                        Some(&before),
-                        Some(&after),
-                    )
-                    .await?;
-                    summary.updated += 1;
-                }
-                None => {
-                    let item = tx.insert_item(&r).await?;
-                    audit(&mut tx, who, "items", item.id, "import", None, Some(&item)).await?;
-                    summary.created += 1;
-                }
+                Some(&(id, version)) => updates.push((row, id, version, r)),
+                None => inserts.push(r),
             }
         }
+        // Updated items: refuse a type change of a used item, naming the row.
+        let ids: Vec<i64> = updates.iter().map(|(_, id, _, _)| *id).collect();
+        let before: HashMap<i64, _> = tx
+            .items_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
+        for (row, id, _, r) in &updates {
+            let old = before
+                .get(id)
+                .ok_or_else(|| AppError::not_found("item", id))?;
+            if old.item_type != r.item_type
+                && let Err(e) = check_type_change(
+                    &old.code,
+                    old.item_type,
+                    r.item_type,
+                    tx.item_is_used(*id).await?,
+                )
+            {
+                return Err(AppError::Import(vec![row.err("item_type", e.message)]));
+            }
+        }
+        let updates: Vec<(i64, i64, _)> = updates
+            .into_iter()
+            .map(|(_, id, version, r)| (id, version, r))
+            .collect();
+        tx.update_items(&updates).await?;
+        let after = tx.items_by_ids(&ids).await?;
+        let actor = who.actor();
+        let entries: Vec<AuditEntry<'_>> = after
+            .iter()
+            .map(|a| AuditEntry {
+                actor: &actor,
+                entity: "items",
+                entity_id: Some(a.id),
+                action: "import",
+                before: before.get(&a.id).and_then(snapshot),
+                after: snapshot(a),
+            })
+            .collect();
+        tx.audit_many(&entries).await?;
+        // New items.
+        let new_ids = tx.insert_items(&inserts).await?;
+        let created = tx.items_by_ids(&new_ids).await?;
+        let entries: Vec<AuditEntry<'_>> = created
+            .iter()
+            .map(|a| AuditEntry {
+                actor: &actor,
+                entity: "items",
+                entity_id: Some(a.id),
+                action: "import",
+                before: None,
+                after: snapshot(a),
+            })
+            .collect();
+        tx.audit_many(&entries).await?;
         tx.commit().await?;
-        Ok(summary)
+        Ok(ImportSummary {
+            created: created.len() as u64,
+            updated: after.len() as u64,
+        })
     }
 
     async fn import_parties(

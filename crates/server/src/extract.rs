@@ -130,6 +130,24 @@ impl FromRequestParts<App> for Auth {
     }
 }
 
+/// A path parameter, refused with a clear message when malformed (e.g. a non-numeric id).
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Self(v)),
+            Err(e) => Err(ApiError::bad_request(
+                "bad_path",
+                format!("bad path: {}", e.body_text()),
+                Some("id".to_owned()),
+            )),
+        }
+    }
+}
+
 /// Query parameters of every list endpoint.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -106,6 +106,44 @@ impl Tx {
         Ok(())
     }
 
+    /// Records many writes at once (bulk imports).
+    pub async fn audit_many(&mut self, entries: &[AuditEntry<'_>]) -> Result<()> {
+        let now = self.now.clone();
+        for chunk in entries.chunks(500) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|e| {
+                    (
+                        e,
+                        e.before.as_ref().map(ToString::to_string),
+                        e.after.as_ref().map(ToString::to_string),
+                    )
+                })
+                .collect();
+            execute!(
+                self,
+                {
+                    let mut qb = sqlx::QueryBuilder::new(
+                        "INSERT INTO audit_log (at, user_id, actor, entity, entity_id, action, before_json, after_json) ",
+                    );
+                    qb.push_values(&rows, |mut b, (e, before, after)| {
+                        b.push_bind(&now)
+                            .push_bind(e.actor.user_id)
+                            .push_bind(&e.actor.label)
+                            .push_bind(e.entity)
+                            .push_bind(e.entity_id)
+                            .push_bind(e.action)
+                            .push_bind(before)
+                            .push_bind(after);
+                    });
+                    qb
+                }
+                .build()
+            );
+        }
+        Ok(())
+    }
+
     /// Lists audit entries, newest first.
     pub async fn list_audit(&mut self, q: &AuditQuery) -> Result<Page<AuditRecord>> {
         let before = if q.page.after > 0 {

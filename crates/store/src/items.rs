@@ -9,7 +9,6 @@ use cartwright_core::{
 use crate::{
     Result, StoreError, Tx, execute, fetch_all, fetch_opt,
     listing::{ListQuery, page_from_rows},
-    masters::version_outcome,
     row::{DbRow, parse_enum, to_u32},
 };
 
@@ -80,6 +79,9 @@ fn price_from(r: &dyn DbRow) -> Result<(i64, ItemPrice)> {
     ))
 }
 
+/// Rows per multi-row statement: well under both engines' limits on bound parameters.
+const BULK_CHUNK: usize = 500;
+
 fn id_from(r: &dyn DbRow) -> Result<i64> {
     r.i64("id")
 }
@@ -87,83 +89,204 @@ fn id_from(r: &dyn DbRow) -> Result<i64> {
 impl Tx {
     /// Creates an item with its prices.
     pub async fn insert_item(&mut self, i: &ItemRow) -> Result<Item> {
-        let now = self.now.clone();
-        let id = fetch_opt!(
-            self,
-            sqlx::query(
-                "INSERT INTO items (code, description, item_type, unit, standard_cost_e4, barcode, weight_e4, tax_code_id,
-                 reorder_level_e4, preferred_vendor_id, active, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id"
-            )
-            .bind(&i.code)
-            .bind(&i.description)
-            .bind(i.item_type.as_str())
-            .bind(&i.unit)
-            .bind(i.standard_cost_e4)
-            .bind(&i.barcode)
-            .bind(i.weight_e4)
-            .bind(i.tax_code_id)
-            .bind(i.reorder_level_e4)
-            .bind(i.preferred_vendor_id)
-            .bind(i.active)
-            .bind(&now),
-            id_from
-        )
-        .ok_or_else(|| StoreError::NotFound { entity: "item", key: i.code.clone() })?;
-        self.replace_prices(id, &i.prices).await?;
+        let ids = self.insert_items(std::slice::from_ref(i)).await?;
+        let id = ids.first().copied().unwrap_or_default();
         self.item(id).await?.ok_or_else(|| StoreError::NotFound {
             entity: "item",
             key: i.code.clone(),
         })
     }
 
-    /// Replaces every field and price of an item, if `version` is current.
-    pub async fn update_item(&mut self, id: i64, version: i64, i: &ItemRow) -> Result<Item> {
+    /// Creates many items with their prices in a few statements; returns their ids in input order.
+    pub async fn insert_items(&mut self, rows: &[ItemRow]) -> Result<Vec<i64>> {
         let now = self.now.clone();
-        let n = execute!(
-            self,
-            sqlx::query(
-                "UPDATE items SET code = $1, description = $2, item_type = $3, unit = $4, standard_cost_e4 = $5, barcode = $6,
-                 weight_e4 = $7, tax_code_id = $8, reorder_level_e4 = $9, preferred_vendor_id = $10, active = $11,
-                 version = version + 1, updated_at = $12 WHERE id = $13 AND version = $14"
-            )
-            .bind(&i.code)
-            .bind(&i.description)
-            .bind(i.item_type.as_str())
-            .bind(&i.unit)
-            .bind(i.standard_cost_e4)
-            .bind(&i.barcode)
-            .bind(i.weight_e4)
-            .bind(i.tax_code_id)
-            .bind(i.reorder_level_e4)
-            .bind(i.preferred_vendor_id)
-            .bind(i.active)
-            .bind(&now)
-            .bind(id)
-            .bind(version)
-        );
-        if n == 1 {
-            self.replace_prices(id, &i.prices).await?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(BULK_CHUNK) {
+            let returned = fetch_all!(
+                self,
+                {
+                    let mut qb = sqlx::QueryBuilder::new(
+                        "INSERT INTO items (code, description, item_type, unit, standard_cost_e4, barcode, weight_e4, tax_code_id, \
+                         reorder_level_e4, preferred_vendor_id, active, created_at, updated_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, i| {
+                        b.push_bind(&i.code)
+                            .push_bind(&i.description)
+                            .push_bind(i.item_type.as_str())
+                            .push_bind(&i.unit)
+                            .push_bind(i.standard_cost_e4)
+                            .push_bind(&i.barcode)
+                            .push_bind(i.weight_e4)
+                            .push_bind(i.tax_code_id)
+                            .push_bind(i.reorder_level_e4)
+                            .push_bind(i.preferred_vendor_id)
+                            .push_bind(i.active)
+                            .push_bind(&now)
+                            .push_bind(&now);
+                    });
+                    qb.push(" RETURNING id, lower(code) AS k");
+                    qb
+                }
+                .build(),
+                |r: &dyn DbRow| Ok::<_, StoreError>((r.string("k")?, r.i64("id")?))
+            );
+            // RETURNING order is not promised by either engine: match rows by their unique code.
+            let by_code: std::collections::HashMap<String, i64> = returned.into_iter().collect();
+            for i in chunk {
+                ids.push(*by_code.get(&i.code.to_lowercase()).ok_or_else(|| {
+                    StoreError::NotFound {
+                        entity: "item",
+                        key: i.code.clone(),
+                    }
+                })?);
+            }
         }
-        let current = self.item(id).await?;
-        version_outcome("item", id, version, n, current)
+        let pairs: Vec<(i64, &ItemRow)> = ids.iter().copied().zip(rows).collect();
+        self.insert_prices_bulk(&pairs).await?;
+        Ok(ids)
     }
 
-    async fn replace_prices(&mut self, item_id: i64, prices: &[(i64, i64)]) -> Result<()> {
-        execute!(
-            self,
-            sqlx::query("DELETE FROM item_prices WHERE item_id = $1").bind(item_id)
-        );
-        for (list, price) in prices {
+    /// Replaces every field and price of many items; fails as stale when one's version moved.
+    pub async fn update_items(&mut self, rows: &[(i64, i64, ItemRow)]) -> Result<()> {
+        let now = self.now.clone();
+        for (id, version, i) in rows {
+            let n = execute!(
+                self,
+                sqlx::query(
+                    "UPDATE items SET code = $1, description = $2, item_type = $3, unit = $4, standard_cost_e4 = $5, barcode = $6,
+                     weight_e4 = $7, tax_code_id = $8, reorder_level_e4 = $9, preferred_vendor_id = $10, active = $11,
+                     version = version + 1, updated_at = $12 WHERE id = $13 AND version = $14"
+                )
+                .bind(&i.code)
+                .bind(&i.description)
+                .bind(i.item_type.as_str())
+                .bind(&i.unit)
+                .bind(i.standard_cost_e4)
+                .bind(&i.barcode)
+                .bind(i.weight_e4)
+                .bind(i.tax_code_id)
+                .bind(i.reorder_level_e4)
+                .bind(i.preferred_vendor_id)
+                .bind(i.active)
+                .bind(&now)
+                .bind(id)
+                .bind(version)
+            );
+            if n != 1 {
+                return Err(StoreError::Stale {
+                    entity: "item",
+                    id: *id,
+                    expected: *version,
+                });
+            }
+        }
+        for chunk in rows.chunks(BULK_CHUNK) {
             execute!(
                 self,
-                sqlx::query("INSERT INTO item_prices (item_id, price_list_id, price_minor) VALUES ($1, $2, $3)")
-                    .bind(item_id)
-                    .bind(list)
-                    .bind(price)
+                {
+                    let mut qb =
+                        sqlx::QueryBuilder::new("DELETE FROM item_prices WHERE item_id IN (");
+                    let mut sep = qb.separated(", ");
+                    for (id, _, _) in chunk {
+                        sep.push_bind(*id);
+                    }
+                    qb.push(")");
+                    qb
+                }
+                .build()
+            );
+        }
+        let pairs: Vec<(i64, &ItemRow)> = rows.iter().map(|(id, _, r)| (*id, r)).collect();
+        self.insert_prices_bulk(&pairs).await
+    }
+
+    async fn insert_prices_bulk(&mut self, items: &[(i64, &ItemRow)]) -> Result<()> {
+        let prices: Vec<(i64, i64, i64)> = items
+            .iter()
+            .flat_map(|(id, r)| {
+                r.prices
+                    .iter()
+                    .map(move |(list, price)| (*id, *list, *price))
+            })
+            .collect();
+        for chunk in prices.chunks(BULK_CHUNK) {
+            execute!(
+                self,
+                {
+                    let mut qb = sqlx::QueryBuilder::new(
+                        "INSERT INTO item_prices (item_id, price_list_id, price_minor) ",
+                    );
+                    qb.push_values(chunk, |mut b, (item, list, price)| {
+                        b.push_bind(*item).push_bind(*list).push_bind(*price);
+                    });
+                    qb
+                }
+                .build()
             );
         }
         Ok(())
+    }
+
+    /// Many items by id, with prices, in id order.
+    pub async fn items_by_ids(&mut self, ids: &[i64]) -> Result<Vec<Item>> {
+        let mut sorted = ids.to_vec();
+        sorted.sort_unstable();
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in sorted.chunks(BULK_CHUNK) {
+            let mut items = fetch_all!(
+                self,
+                {
+                    let mut qb = sqlx::QueryBuilder::new(
+                        "SELECT i.id, i.code, i.description, i.item_type, i.unit, i.standard_cost_e4, i.barcode, i.weight_e4, \
+                         t.code AS tax_code, i.reorder_level_e4, v.code AS preferred_vendor, i.active, i.version, i.created_at, i.updated_at \
+                         FROM items i LEFT JOIN tax_codes t ON t.id = i.tax_code_id LEFT JOIN parties v ON v.id = i.preferred_vendor_id \
+                         WHERE i.id IN (",
+                    );
+                    let mut sep = qb.separated(", ");
+                    for id in chunk {
+                        sep.push_bind(*id);
+                    }
+                    qb.push(") ORDER BY i.id");
+                    qb
+                }
+                .build(),
+                item_from
+            );
+            self.attach_prices(&mut items).await?;
+            out.extend(items);
+        }
+        Ok(out)
+    }
+
+    /// Replaces every field and price of an item, if `version` is current.
+    pub async fn update_item(&mut self, id: i64, version: i64, i: &ItemRow) -> Result<Item> {
+        match self.update_items(&[(id, version, i.clone())]).await {
+            Err(StoreError::Stale { .. }) if self.item_id_exists(id).await? => {
+                Err(StoreError::Stale {
+                    entity: "item",
+                    id,
+                    expected: version,
+                })
+            }
+            Err(StoreError::Stale { .. }) => Err(StoreError::NotFound {
+                entity: "item",
+                key: id.to_string(),
+            }),
+            Err(e) => Err(e),
+            Ok(()) => self.item(id).await?.ok_or_else(|| StoreError::NotFound {
+                entity: "item",
+                key: id.to_string(),
+            }),
+        }
+    }
+
+    async fn item_id_exists(&mut self, id: i64) -> Result<bool> {
+        Ok(fetch_opt!(
+            self,
+            sqlx::query("SELECT id FROM items WHERE id = $1").bind(id),
+            id_from
+        )
+        .is_some())
     }
 
     /// One item with its prices.

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::{
     ApiError,
-    extract::{ApiJson, Auth, Query},
+    extract::{ApiJson, Auth, Path, Query},
 };
 
 /// Body of `POST /api/v1/auth/token`.
@@ -70,7 +70,7 @@ macro_rules! handlers {
     ($m:ident, $rec:ty, $input:ty, $id:ty, $list:ident, $read:ident, $create:ident, $update:ident $(, $kind:expr)?) => {
         pub(crate) mod $m {
             use super::*;
-            use axum::{extract::Path, http::StatusCode};
+            use axum::http::StatusCode;
             use crate::extract::ListParams;
 
             pub(crate) async fn list(State(app): State<App>, Auth(who): Auth, Query(p): Query<ListParams>) -> Result<Json<Page<$rec>>, ApiError> {
@@ -189,7 +189,7 @@ handlers!(
 pub(crate) mod currencies {
     use super::*;
     use crate::extract::ListParams;
-    use axum::{extract::Path, http::StatusCode};
+    use axum::http::StatusCode;
 
     pub(crate) async fn list(
         State(app): State<App>,
@@ -228,43 +228,19 @@ pub(crate) mod currencies {
     }
 }
 
-pub(crate) mod rates {
+handlers!(
+    rates,
+    ExchangeRate,
+    ExchangeRateInput,
+    i64,
+    list_rates,
+    rate,
+    add_rate,
+    update_rate
+);
+
+pub(crate) mod rate_lookup {
     use super::*;
-    use crate::extract::ListParams;
-    use axum::{extract::Path, http::StatusCode};
-
-    pub(crate) async fn list(
-        State(app): State<App>,
-        Auth(who): Auth,
-        Query(p): Query<ListParams>,
-    ) -> Result<Json<Page<ExchangeRate>>, ApiError> {
-        Ok(Json(app.list_rates(&who, &p.to_query()?).await?))
-    }
-
-    pub(crate) async fn read(
-        State(app): State<App>,
-        Auth(who): Auth,
-        Path(id): Path<i64>,
-    ) -> Result<Json<ExchangeRate>, ApiError> {
-        Ok(Json(app.rate(&who, id).await?))
-    }
-
-    pub(crate) async fn create(
-        State(app): State<App>,
-        Auth(who): Auth,
-        ApiJson(input): ApiJson<ExchangeRateInput>,
-    ) -> Result<(StatusCode, Json<ExchangeRate>), ApiError> {
-        Ok((StatusCode::CREATED, Json(app.add_rate(&who, &input).await?)))
-    }
-
-    pub(crate) async fn update(
-        State(app): State<App>,
-        Auth(who): Auth,
-        Path(id): Path<i64>,
-        ApiJson(input): ApiJson<ExchangeRateInput>,
-    ) -> Result<Json<ExchangeRate>, ApiError> {
-        Ok(Json(app.update_rate(&who, id, &input).await?))
-    }
 
     /// Query of the rate-on-date endpoint.
     #[derive(Debug, Deserialize)]
@@ -283,47 +259,21 @@ pub(crate) mod rates {
     }
 }
 
-pub(crate) mod sites {
+handlers!(
+    sites,
+    Site,
+    SiteInput,
+    i64,
+    list_sites,
+    site,
+    create_site,
+    update_site
+);
+
+pub(crate) mod bins {
     use super::*;
-    use crate::extract::ListParams;
-    use axum::{extract::Path, http::StatusCode};
+    use axum::http::StatusCode;
     use cartwright_core::site::{Bin, BinInput};
-
-    pub(crate) async fn list(
-        State(app): State<App>,
-        Auth(who): Auth,
-        Query(p): Query<ListParams>,
-    ) -> Result<Json<Page<Site>>, ApiError> {
-        Ok(Json(app.list_sites(&who, &p.to_query()?).await?))
-    }
-
-    pub(crate) async fn read(
-        State(app): State<App>,
-        Auth(who): Auth,
-        Path(id): Path<i64>,
-    ) -> Result<Json<Site>, ApiError> {
-        Ok(Json(app.site(&who, id).await?))
-    }
-
-    pub(crate) async fn create(
-        State(app): State<App>,
-        Auth(who): Auth,
-        ApiJson(input): ApiJson<SiteInput>,
-    ) -> Result<(StatusCode, Json<Site>), ApiError> {
-        Ok((
-            StatusCode::CREATED,
-            Json(app.create_site(&who, &input).await?),
-        ))
-    }
-
-    pub(crate) async fn update(
-        State(app): State<App>,
-        Auth(who): Auth,
-        Path(id): Path<i64>,
-        ApiJson(input): ApiJson<SiteInput>,
-    ) -> Result<Json<Site>, ApiError> {
-        Ok(Json(app.update_site(&who, id, &input).await?))
-    }
 
     pub(crate) async fn add_bin(
         State(app): State<App>,

@@ -289,7 +289,7 @@ fn table() -> Routes {
     .add(
         "get",
         "/api/v1/exchange-rates/on-date",
-        get(handlers::rates::on_date),
+        get(handlers::rate_lookup::on_date),
         Doc {
             ok: (200, Some(schema_ref::<ExchangeRate>)),
             query: &[("currency", "ISO 4217 code"), ("date", "YYYY-MM-DD")],
@@ -358,7 +358,7 @@ fn table() -> Routes {
     .add(
         "post",
         "/api/v1/sites/{id}/bins",
-        post(handlers::sites::add_bin),
+        post(handlers::bins::add_bin),
         Doc {
             body: Some(schema_ref::<BinInput>),
             ok: (201, Some(schema_ref::<Bin>)),

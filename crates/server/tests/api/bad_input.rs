@@ -455,7 +455,12 @@ async fn unknown_record_is_404(b: Backend) {
         );
     }
     let a = t.get("/api/v1/items/abc").await;
-    assert!(a.status.is_client_error(), "{}", a.text);
+    assert_eq!(
+        (a.status, a.code(), a.field()),
+        (StatusCode::BAD_REQUEST, "bad_path", "id"),
+        "{}",
+        a.text
+    );
     // A vendor id is not a customer id.
     let v = t
         .create("/api/v1/vendors", json!({"code": "V", "name": "V"}))
