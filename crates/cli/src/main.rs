@@ -1,5 +1,7 @@
 //! The `cartwright` binary: serve the API, set up a demo, migrate, manage users, import and export CSV.
 
+mod bench;
+
 use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::{Context, bail};
@@ -75,6 +77,12 @@ enum Command {
         entity: String,
         /// CSV file to read.
         file: PathBuf,
+    },
+    /// Measure throughput (import, list, export, search) on a throw-away database and print the figures.
+    Bench {
+        /// Number of items.
+        #[arg(long, default_value_t = 10_000)]
+        rows: usize,
     },
     /// Export items, customers, vendors or exchange-rates as CSV (to stdout or a file).
     Export {
@@ -174,6 +182,20 @@ async fn main() -> anyhow::Result<()> {
             let app = open(&cli.db, "cartwright-demo.sqlite").await?;
             let today = time::OffsetDateTime::now_utc().date();
             let created = app.seed_demo(today).await.map_err(report)?;
+            // Bind first, so the printed URL is the real one (also with port 0).
+            let listener = if no_serve {
+                None
+            } else {
+                Some(
+                    tokio::net::TcpListener::bind(bind)
+                        .await
+                        .with_context(|| format!("cannot listen on {bind}"))?,
+                )
+            };
+            let bind = match &listener {
+                Some(l) => l.local_addr()?,
+                None => bind,
+            };
             println!(
                 "Cartwright demo {}.\n  URL:      http://{bind}\n  Login:    {} / {}\n  Token:    curl -s -X POST http://{bind}/api/v1/auth/token -H 'content-type: application/json' -d '{{\"email\":\"{}\",\"password\":\"{}\"}}'",
                 if created {
@@ -186,10 +208,14 @@ async fn main() -> anyhow::Result<()> {
                 demo::DEMO_ADMIN_EMAIL,
                 demo::DEMO_ADMIN_PASSWORD,
             );
-            if no_serve {
-                return Ok(());
+            match listener {
+                Some(l) => {
+                    tracing::info!(url = %format!("http://{bind}"), "serving");
+                    cartwright_server::serve_on(app, l).await?;
+                    Ok(())
+                }
+                None => Ok(()),
             }
-            serve(app, bind).await
         }
         Command::Migrate => {
             open(&cli.db, "cartwright.sqlite").await?;
@@ -260,6 +286,25 @@ async fn main() -> anyhow::Result<()> {
                 s.updated
             );
             Ok(())
+        }
+        Command::Bench { rows } => {
+            // A temporary SQLite file unless a (fresh, empty) PostgreSQL database is named.
+            let dir = tempfile::tempdir()?;
+            let db = DbArgs {
+                data: Some(
+                    cli.db
+                        .data
+                        .clone()
+                        .unwrap_or_else(|| dir.path().join("bench.sqlite")),
+                ),
+                database_url: cli.db.database_url.clone(),
+            };
+            let app = open(&db, "unused").await?;
+            println!(
+                "cartwright bench on {:?}, {rows} items",
+                app.store().backend()
+            );
+            bench::run(&app, rows).await
         }
         Command::Export { entity: name, file } => {
             let e = entity(&name)?;

@@ -19,7 +19,7 @@ use axum::{Router, http::Request};
 use cartwright_app::App;
 use tower_http::{
     request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
-    trace::TraceLayer,
+    trace::{DefaultOnResponse, TraceLayer},
 };
 
 /// Header carrying the request id, set on every request and echoed on every response.
@@ -52,7 +52,9 @@ pub fn router(app: App) -> Router {
     };
     api.with_state(app)
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            TraceLayer::new_for_http()
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+                .make_span_with(|req: &Request<_>| {
                 let id = req
                     .headers()
                     .get(REQUEST_ID_HEADER)

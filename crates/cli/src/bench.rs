@@ -1,0 +1,96 @@
+//! `cartwright bench`: throughput figures for the master-data paths, printed, never asserted.
+
+use std::{fmt::Write as _, time::Instant};
+
+use anyhow::Context;
+use cartwright_app::{App, ListQuery, Principal, csv_io::CsvEntity};
+use cartwright_core::{company::CompanyInput, price_list::PriceListInput};
+
+/// Runs the benchmark on `app` (an empty database) with `rows` items.
+pub async fn run(app: &App, rows: usize) -> anyhow::Result<()> {
+    let who = Principal::cli();
+    app.setup_company(
+        &who,
+        &CompanyInput {
+            name: "Bench Ltd".into(),
+            base_currency: "USD".into(),
+            financial_year_start: None,
+            tax_rounding: None,
+            negative_stock: None,
+            default_item: None,
+            version: None,
+        },
+    )
+    .await
+    .map_err(anyhow::Error::from)
+    .context("bench needs an empty database")?;
+    app.create_price_list(
+        &who,
+        &PriceListInput {
+            code: "RETAIL".into(),
+            name: "Retail".into(),
+            currency: "USD".into(),
+            prices_include_tax: None,
+            active: None,
+            version: None,
+        },
+    )
+    .await?;
+    let mut csv = String::from("code,description,item_type,standard_cost,price:RETAIL\n");
+    for i in 0..rows {
+        let _ = writeln!(
+            csv,
+            "B-{i:07},Bench item {i},stock,{}.25,{}.99",
+            i % 40,
+            i % 90 + 1
+        );
+    }
+    let report = |what: &str, n: usize, started: Instant| {
+        let secs = started.elapsed().as_secs_f64();
+        #[allow(clippy::cast_precision_loss)]
+        let rate = n as f64 / secs;
+        println!("{what:<28} {n:>9} rows  {secs:>8.3} s  {rate:>10.0} rows/s");
+    };
+    let started = Instant::now();
+    app.import_csv(&who, CsvEntity::Items, csv.as_bytes())
+        .await?;
+    report("csv import (create)", rows, started);
+    let started = Instant::now();
+    app.import_csv(&who, CsvEntity::Items, csv.as_bytes())
+        .await?;
+    report("csv import (update)", rows, started);
+    let started = Instant::now();
+    let mut q = ListQuery {
+        limit: 500,
+        ..ListQuery::default()
+    };
+    let mut listed = 0;
+    loop {
+        let page = app.list_items(&who, &q).await?;
+        listed += page.items.len();
+        match page.next_cursor.and_then(|c| c.parse().ok()) {
+            Some(after) => q.after = after,
+            None => break,
+        }
+    }
+    report("list items (pages of 500)", listed, started);
+    let started = Instant::now();
+    let text = app.export_csv(&who, CsvEntity::Items).await?;
+    report(
+        "csv export",
+        text.lines().count().saturating_sub(1),
+        started,
+    );
+    let started = Instant::now();
+    let searches = 200;
+    for i in 0..searches {
+        let q = ListQuery {
+            q: Some(format!("item {}", i * 37 % rows.max(1))),
+            limit: 10,
+            ..ListQuery::default()
+        };
+        app.list_items(&who, &q).await?;
+    }
+    report("search (q=…, limit 10)", searches, started);
+    Ok(())
+}

@@ -1,0 +1,238 @@
+//! The `cartwright` binary as a newcomer uses it: demo, init, users, import, export.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpStream,
+    process::{Child, Command, Stdio},
+};
+
+fn cartwright(data: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_cartwright"));
+    c.arg("--data").arg(data).env("RUST_LOG", "warn");
+    c
+}
+
+/// A minimal HTTP/1.1 exchange over loopback: returns status and body.
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        req.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    if let Some(b) = body {
+        req.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            b.len()
+        ));
+    }
+    req.push_str("\r\n");
+    req.push_str(body.unwrap_or(""));
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let status = raw.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = raw
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn demo_brings_up_health_login_and_demo_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = cartwright(&dir.path().join("demo.sqlite"))
+        .args(["demo", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let child = Running(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let mut printed = Vec::new();
+    let addr = loop {
+        let line = lines.next().expect("demo printed its URL").unwrap();
+        printed.push(line.clone());
+        if let Some(url) = line.trim().strip_prefix("URL:") {
+            break url.trim().trim_start_matches("http://").to_owned();
+        }
+    };
+    let login_line = lines.next().unwrap().unwrap();
+    printed.push(login_line.clone());
+    let (email, password) = login_line
+        .trim()
+        .trim_start_matches("Login:")
+        .trim()
+        .split_once(" / ")
+        .unwrap();
+
+    let (status, body) = http(&addr, "GET", "/healthz", None, None);
+    assert_eq!(status, 200, "{body}");
+    let login = serde_json::json!({"email": email, "password": password}).to_string();
+    let (status, body) = http(&addr, "POST", "/api/v1/auth/token", None, Some(&login));
+    assert_eq!(status, 200, "{body}");
+    let token: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let token = token["token"].as_str().unwrap();
+    let (status, body) = http(&addr, "GET", "/api/v1/items?limit=500", Some(token), None);
+    assert_eq!(status, 200);
+    let items: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let items = items["items"].as_array().unwrap();
+    assert!(items.len() >= 30, "{} demo items", items.len());
+    for t in [
+        "stock",
+        "non_stock",
+        "service",
+        "charge",
+        "discount",
+        "kit",
+        "assembly",
+    ] {
+        assert!(
+            items.iter().any(|i| i["item_type"] == t),
+            "a demo item of type {t}"
+        );
+    }
+    let (_, body) = http(
+        &addr,
+        "GET",
+        "/api/v1/customers?limit=100",
+        Some(token),
+        None,
+    );
+    let customers: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(customers["items"].as_array().unwrap().len(), 10);
+    let (_, body) = http(&addr, "GET", "/api/v1/vendors", Some(token), None);
+    let vendors: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let currencies: std::collections::BTreeSet<_> = vendors["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["currency"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(vendors["items"].as_array().unwrap().len(), 5);
+    assert!(
+        currencies.len() >= 3,
+        "vendors in several currencies: {currencies:?}"
+    );
+    let (_, body) = http(&addr, "GET", "/api/v1/sites", Some(token), None);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let (_, body) = http(&addr, "GET", "/api/v1/currencies", Some(token), None);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    drop(child);
+}
+
+#[test]
+fn init_users_import_and_export_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cw.sqlite");
+    let run = |args: &[&str]| cartwright(&db).args(args).output().unwrap();
+
+    let out = run(&["migrate"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("up to date"));
+    let out = run(&["init", "--name", "Acme Ltd", "--base-currency", "eur"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&[
+        "user",
+        "add",
+        "--email",
+        "ro@acme.example",
+        "--password",
+        "read-only-pw",
+        "--role",
+        "read-only",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ro@acme.example (read_only)"));
+    let out = run(&[
+        "user",
+        "add",
+        "--email",
+        "x@acme.example",
+        "--password",
+        "pw-long-enough",
+        "--role",
+        "boss",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role 'boss'"));
+
+    let good = dir.path().join("items.csv");
+    std::fs::write(
+        &good,
+        "code,description,item_type,standard_cost\nA-1,First,stock,1.5\nA-2,Second,service,0\n",
+    )
+    .unwrap();
+    let out = run(&["import", "items", good.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 created, 0 updated"));
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "code,item_type,standard_cost\nB-1,stock,-1\nB-2,gizmo,1\nB-3,stock,abc\nB-4,stock,1\n",
+    )
+    .unwrap();
+    let out = run(&["import", "items", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("3 bad rows; nothing was imported"), "{err}");
+    for expected in [
+        "line 2, column standard_cost",
+        "line 3, column item_type",
+        "line 4, column standard_cost",
+    ] {
+        assert!(err.contains(expected), "{expected} in {err}");
+    }
+
+    let out = run(&["export", "items"]);
+    assert!(out.status.success());
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        csv.lines().count(),
+        3,
+        "header and the two good items only: {csv}"
+    );
+    assert!(csv.contains("A-1,First,stock,each,1.5"), "{csv}");
+}
