@@ -18,6 +18,7 @@ crate::on_both_backends!(
     non_json_body_is_415,
     unknown_references_name_their_field,
     unknown_record_is_404,
+    garbage_on_every_write_route_is_refused_without_500_or_effect,
 );
 
 async fn item_count_and_audit(t: &TestApp) -> (usize, usize) {
@@ -470,5 +471,59 @@ async fn unknown_record_is_404(b: Backend) {
             .await
             .status,
         StatusCode::NOT_FOUND
+    );
+}
+
+async fn garbage_on_every_write_route_is_refused_without_500_or_effect(b: Backend) {
+    let t = TestApp::spawn(b).await;
+    let audit_before = t.count("audit").await;
+    let long = "x".repeat(100_000);
+    let bodies: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        b"null".to_vec(),
+        b"[]".to_vec(),
+        b"\"text\"".to_vec(),
+        b"{}".to_vec(),
+        br#"{"code": 1, "name": [], "email": {}, "currency": 12, "rate": 1e400, "version": "one"}"#.to_vec(),
+        br#"{"code": "\u0000", "name": "\u0007", "item_type": "stock", "days": 99999999999999999999}"#.to_vec(),
+        format!(r#"{{"code": "{long}", "name": "{long}"}}"#).into_bytes(),
+        vec![0xff, 0xfe, 0x00, 0x7b],
+    ];
+    for r in cartwright_server::routed() {
+        if r.method == "get" {
+            continue;
+        }
+        let url = r.path.replace("{id}", "1").replace("{code}", "EUR");
+        let method: Method = r.method.to_uppercase().parse().unwrap();
+        for body in &bodies {
+            let ct = if url.ends_with("/import") {
+                "text/csv"
+            } else {
+                "application/json"
+            };
+            // `send` itself fails the test on any 500.
+            let a = t
+                .send(method.clone(), &url, Some(&t.admin), Some(ct), body.clone())
+                .await;
+            assert!(
+                a.status.is_client_error(),
+                "{} {url} with {:?}: {} {}",
+                r.method,
+                String::from_utf8_lossy(&body[..body.len().min(40)]),
+                a.status,
+                a.text
+            );
+            assert!(
+                a.body["error"]["message"].is_string(),
+                "{} {url}: {}",
+                r.method,
+                a.text
+            );
+        }
+    }
+    assert_eq!(
+        t.count("audit").await,
+        audit_before,
+        "no garbage was stored"
     );
 }
