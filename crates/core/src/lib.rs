@@ -6,7 +6,9 @@
 pub mod account;
 pub mod audit;
 pub mod company;
+pub mod costing;
 pub mod currency;
+pub mod document;
 pub mod error;
 pub mod ids;
 pub mod iso4217;
