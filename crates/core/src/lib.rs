@@ -16,6 +16,7 @@ pub mod item;
 pub mod money;
 pub mod page;
 pub mod party;
+pub mod posting;
 pub mod price_list;
 pub mod site;
 pub mod tax;
