@@ -21,6 +21,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_users_audit.sql"),
         include_str!("../migrations/postgres/0002_users_audit.sql"),
     ),
+    (
+        3,
+        "documents, stock and ledger",
+        include_str!("../migrations/sqlite/0003_documents.sql"),
+        include_str!("../migrations/postgres/0003_documents.sql"),
+    ),
 ];
 
 /// Number of migrations shipped.

@@ -1,6 +1,7 @@
 //! Documents: quotes, orders, dispatches, invoices, receipts, bills, credits and
 //! stock documents, with their lifecycle (PENDING → SAVED → VOID).
 
+pub mod record;
 pub mod totals;
 
 use rust_decimal::Decimal;

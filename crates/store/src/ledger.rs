@@ -1,0 +1,103 @@
+//! Journals and their lines; account balances.
+
+use cartwright_core::posting::{JournalLine, check_balanced};
+use rust_decimal::Decimal;
+
+use crate::{Result, StoreError, Tx, execute, fetch_all, fetch_opt, row::DbRow};
+
+/// One stored journal line with its journal's facts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryRow {
+    /// Journal id.
+    pub journal_id: i64,
+    /// Journal date.
+    pub date: String,
+    /// The journal this one reverses, if any.
+    pub reverses: Option<i64>,
+    /// The line.
+    pub line: JournalLine,
+}
+
+impl Tx {
+    /// Stores a journal; refuses one that does not balance in base currency (the second check
+    /// after the posting rules' own).
+    pub async fn insert_journal(&mut self, document_id: Option<i64>, date: &str, memo: &str, reverses: Option<i64>, lines: &[JournalLine]) -> Result<i64> {
+        check_balanced(lines).map_err(|e| StoreError::Corrupt { entity: "journal", column: "base_minor", detail: e.to_string() })?;
+        let now = self.now.clone();
+        let id = fetch_opt!(
+            self,
+            sqlx::query("INSERT INTO journals (document_id, journal_date, memo, reverses_journal_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                .bind(document_id)
+                .bind(date)
+                .bind(memo)
+                .bind(reverses)
+                .bind(&now),
+            |r: &dyn DbRow| r.i64("id")
+        )
+        .ok_or_else(|| StoreError::NotFound { entity: "journal", key: "new".into() })?;
+        for chunk in lines.chunks(500) {
+            execute!(
+                self,
+                {
+                    let mut qb = sqlx::QueryBuilder::new("INSERT INTO journal_lines (journal_id, account_id, base_minor, currency, amount_minor, rate_e6) ");
+                    qb.push_values(chunk, |mut b, l| {
+                        let rate_e6 = i64::try_from((l.rate * Decimal::from(1_000_000)).round()).unwrap_or(0);
+                        b.push_bind(id).push_bind(l.account_id).push_bind(l.base_minor).push_bind(&l.currency).push_bind(l.amount_minor).push_bind(rate_e6);
+                    });
+                    qb
+                }
+                .build()
+            );
+        }
+        Ok(id)
+    }
+
+    /// Every journal line posted for a document, in posting order.
+    pub async fn document_entries(&mut self, document_id: i64) -> Result<Vec<EntryRow>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT j.id AS journal_id, j.journal_date, j.reverses_journal_id, l.account_id, l.base_minor, l.currency, l.amount_minor, l.rate_e6
+                 FROM journal_lines l JOIN journals j ON j.id = l.journal_id WHERE j.document_id = $1 ORDER BY j.id, l.id"
+            )
+            .bind(document_id),
+            |r: &dyn DbRow| Ok::<_, StoreError>(EntryRow {
+                journal_id: r.i64("journal_id")?,
+                date: r.string("journal_date")?,
+                reverses: r.opt_i64("reverses_journal_id")?,
+                line: JournalLine {
+                    account_id: r.i64("account_id")?,
+                    base_minor: r.i64("base_minor")?,
+                    currency: r.string("currency")?,
+                    amount_minor: r.i64("amount_minor")?,
+                    rate: Decimal::new(r.i64("rate_e6")?, 6),
+                },
+            })
+        ))
+    }
+
+    /// Balance of every account with postings, base minor units (debit positive).
+    pub async fn account_balances(&mut self) -> Result<Vec<(i64, i64)>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query("SELECT account_id, SUM(base_minor) AS b FROM journal_lines GROUP BY account_id ORDER BY account_id"),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("account_id")?, r.i64("b")?))
+        ))
+    }
+
+    /// Whether anything has been posted (the base currency is then fixed).
+    pub async fn has_postings(&mut self) -> Result<bool> {
+        Ok(fetch_opt!(self, sqlx::query("SELECT id FROM journal_lines LIMIT 1"), |r: &dyn DbRow| r.i64("id")).is_some())
+    }
+
+    /// The id of the system account with `role` (and currency, for banks).
+    pub async fn role_account(&mut self, role: &str, currency: Option<&str>) -> Result<Option<i64>> {
+        Ok(fetch_opt!(
+            self,
+            sqlx::query("SELECT id FROM accounts WHERE system_role = $1 AND coalesce(currency, '') = coalesce($2, '')")
+                .bind(role)
+                .bind(currency),
+            |r: &dyn DbRow| r.i64("id")
+        ))
+    }
+}
