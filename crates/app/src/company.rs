@@ -29,6 +29,8 @@ async fn resolve(tx: &mut Tx, v: &ValidCompany) -> Result<CompanyRow> {
         tax_rounding: v.tax_rounding,
         negative_stock: v.negative_stock,
         default_item_id,
+        costing_method: v.costing_method,
+        auto_allocate: v.auto_allocate,
     })
 }
 
@@ -172,7 +174,22 @@ impl App {
         let version = required_version(input.version)?;
         let mut tx = self.store.write().await?;
         let before = tx.company().await?.ok_or_else(no_company)?;
+        if before.costing_method != v.costing_method && tx.stock_value().await? != 0 {
+            return Err(AppError::invalid(
+                "costing_method",
+                "the costing method is fixed once stock is valued; it can change only while no stock is held",
+            ));
+        }
         if before.base_currency != v.base_currency.as_str() {
+            if tx.has_postings().await? {
+                return Err(AppError::invalid(
+                    "base_currency",
+                    format!(
+                        "the base currency is fixed at {} because entries are posted in it",
+                        before.base_currency
+                    ),
+                ));
+            }
             if tx.count_rates().await? > 0 {
                 return Err(AppError::invalid(
                     "base_currency",

@@ -478,6 +478,8 @@ impl App {
                 tax_rounding: None,
                 negative_stock: None,
                 default_item: None,
+                costing_method: None,
+                auto_allocate: None,
                 version: None,
             },
         )
@@ -685,6 +687,8 @@ impl App {
                 tax_rounding: Some(company.tax_rounding),
                 negative_stock: Some(company.negative_stock),
                 default_item: Some(DEMO_DEFAULT_ITEM.into()),
+                costing_method: Some(company.costing_method),
+                auto_allocate: Some(company.auto_allocate),
                 version: Some(company.version),
             },
         )

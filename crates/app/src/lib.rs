@@ -8,6 +8,7 @@ pub mod company;
 pub mod csv_io;
 pub mod currencies;
 pub mod demo;
+pub mod documents;
 mod error;
 pub mod items;
 pub mod masters;

@@ -4,7 +4,7 @@ use cartwright_core::{
     FieldErrors,
     money::to_scaled,
     page::Page,
-    party::{Party, PartyInput, PartyKind, ValidParty},
+    party::{Party, PartyInput, PartyKind, ValidParty, check_currency_change},
     user::{Access, Resource},
 };
 use cartwright_store::{ListQuery, PartyRow, Tx};
@@ -96,9 +96,7 @@ impl App {
         Ok(p)
     }
 
-    /// Replaces a customer's or vendor's fields. Its currency is fixed once it has
-    /// documents; documents arrive with the documents capability, so until then
-    /// every currency change is allowed.
+    /// Replaces a customer's or vendor's fields. Its currency is fixed once it has documents.
     pub async fn update_party(
         &self,
         who: &Principal,
@@ -123,6 +121,12 @@ impl App {
             &v,
         )
         .await??;
+        check_currency_change(
+            &before.code,
+            &before.currency,
+            &row.currency,
+            tx.party_has_documents(id).await?,
+        )?;
         let after = tx
             .update_party(id, version, &row)
             .await

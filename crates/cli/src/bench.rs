@@ -18,6 +18,8 @@ pub async fn run(app: &App, rows: usize) -> anyhow::Result<()> {
             tax_rounding: None,
             negative_stock: None,
             default_item: None,
+            costing_method: None,
+            auto_allocate: None,
             version: None,
         },
     )

@@ -238,6 +238,8 @@ async fn main() -> anyhow::Result<()> {
                 tax_rounding: None,
                 negative_stock: None,
                 default_item: None,
+                costing_method: None,
+                auto_allocate: None,
                 version: None,
             };
             let c = app

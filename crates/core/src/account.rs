@@ -216,6 +216,12 @@ pub const DEFAULT_CHART: &[ChartEntry] = &[
         role: "stock_adjustment",
     },
     ChartEntry {
+        code: "5200",
+        name: "Purchase Price Variance",
+        account_type: AccountType::CostOfSales,
+        role: "price_variance",
+    },
+    ChartEntry {
         code: "7000",
         name: "Realised FX Gain/Loss",
         account_type: AccountType::OtherIncome,

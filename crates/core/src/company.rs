@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use crate::{
     FieldErrors,
+    costing::CostingMethod,
     currency::CurrencyCode,
     error::FieldError,
     validate::{self, NAME_MAX_LEN},
@@ -66,6 +67,10 @@ pub struct Company {
     pub negative_stock: NegativeStockPolicy,
     /// Code of the item that receives unknown cart products.
     pub default_item: Option<String>,
+    /// How the cost of goods issued is measured.
+    pub costing_method: CostingMethod,
+    /// Allocate stock to sales orders when they are saved.
+    pub auto_allocate: bool,
     /// Optimistic-concurrency version; send it back on update.
     pub version: i64,
     /// Last change, RFC 3339 UTC.
@@ -92,6 +97,12 @@ pub struct CompanyInput {
     /// Code of the default item for unknown cart products.
     #[serde(default)]
     pub default_item: Option<String>,
+    /// Costing method (default moving average); fixed once stock has moved.
+    #[serde(default)]
+    pub costing_method: Option<CostingMethod>,
+    /// Allocate stock to sales orders on save (default true).
+    #[serde(default)]
+    pub auto_allocate: Option<bool>,
     /// Required on update: the version last read.
     #[serde(default)]
     pub version: Option<i64>,
@@ -112,6 +123,10 @@ pub struct ValidCompany {
     pub negative_stock: NegativeStockPolicy,
     /// Default item code, if any.
     pub default_item: Option<String>,
+    /// Costing method.
+    pub costing_method: CostingMethod,
+    /// Auto-allocation.
+    pub auto_allocate: bool,
 }
 
 impl CompanyInput {
@@ -141,6 +156,8 @@ impl CompanyInput {
                     tax_rounding: self.tax_rounding.unwrap_or_default(),
                     negative_stock: self.negative_stock.unwrap_or_default(),
                     default_item,
+                    costing_method: self.costing_method.unwrap_or_default(),
+                    auto_allocate: self.auto_allocate.unwrap_or(true),
                 })
             }
             _ => Err(errs),
@@ -186,6 +203,8 @@ mod tests {
             tax_rounding: None,
             negative_stock: None,
             default_item: None,
+            costing_method: None,
+            auto_allocate: None,
             version: None,
         }
     }

@@ -54,7 +54,11 @@ pub fn prorate(value: i64, num: i64, den: i64) -> i64 {
     let p = v * n;
     let q = p / d;
     let r = p % d;
-    let rounded = if 2 * r.abs() >= d.abs() { q + p.signum() * d.signum() } else { q };
+    let rounded = if 2 * r.abs() >= d.abs() {
+        q + p.signum() * d.signum()
+    } else {
+        q
+    };
     i64::try_from(rounded).unwrap_or(if rounded > 0 { i64::MAX } else { i64::MIN })
 }
 
@@ -64,7 +68,10 @@ impl CostState {
         self.qty_e4 += qty_e4;
         self.value_minor += value_minor;
         if method == CostingMethod::Fifo && qty_e4 > 0 {
-            self.layers.push(Layer { qty_e4, value_minor });
+            self.layers.push(Layer {
+                qty_e4,
+                value_minor,
+            });
         }
         if self.qty_e4 == 0 {
             // Nothing on hand: any value left is a rounding remainder of earlier issues at fallback cost.
@@ -93,10 +100,48 @@ impl CostState {
         stock_value + short_value
     }
 
+    /// Undoes a stock move of `qty_e4` worth `value_minor` (both signed as the move was),
+    /// as a void does: the value that went in comes out, the value that went out comes back.
+    pub fn reverse(&mut self, method: CostingMethod, qty_e4: i64, value_minor: i64) {
+        self.qty_e4 -= qty_e4;
+        self.value_minor -= value_minor;
+        if method == CostingMethod::Fifo {
+            if qty_e4 > 0 {
+                // Take the receipt back out of the newest layers.
+                let (mut q, mut v) = (qty_e4, value_minor);
+                while q > 0 {
+                    let Some(last) = self.layers.last_mut() else {
+                        break;
+                    };
+                    if last.qty_e4 <= q {
+                        q -= last.qty_e4;
+                        v -= last.value_minor;
+                        self.layers.pop();
+                    } else {
+                        last.qty_e4 -= q;
+                        last.value_minor -= v;
+                        q = 0;
+                    }
+                }
+            } else if qty_e4 < 0 {
+                // Goods issued come back as the oldest layer, at the value they left with.
+                self.layers.insert(
+                    0,
+                    Layer {
+                        qty_e4: -qty_e4,
+                        value_minor: -value_minor,
+                    },
+                );
+            }
+        }
+    }
+
     fn take_layers(&mut self, mut qty_e4: i64) -> i64 {
         let mut value = 0;
         while qty_e4 > 0 {
-            let Some(first) = self.layers.first_mut() else { break };
+            let Some(first) = self.layers.first_mut() else {
+                break;
+            };
             if first.qty_e4 <= qty_e4 {
                 qty_e4 -= first.qty_e4;
                 value += first.value_minor;
@@ -114,7 +159,11 @@ impl CostState {
 
     /// Average unit cost in base minor units × 10^4 (0 when nothing is on hand).
     pub fn unit_cost_e4(&self) -> i64 {
-        if self.qty_e4 <= 0 { 0 } else { prorate(self.value_minor, UNIT_E8, self.qty_e4) }
+        if self.qty_e4 <= 0 {
+            0
+        } else {
+            prorate(self.value_minor, UNIT_E8, self.qty_e4)
+        }
     }
 }
 
@@ -153,9 +202,34 @@ mod tests {
         s.receive(CostingMethod::Fifo, 10 * Q, 1000); // 10 @ 1.00
         s.receive(CostingMethod::Fifo, 10 * Q, 1500); // 10 @ 1.50
         assert_eq!(s.issue(CostingMethod::Fifo, 15 * Q, 0), 1000 + 750);
-        assert_eq!(s.layers, vec![Layer { qty_e4: 5 * Q, value_minor: 750 }]);
+        assert_eq!(
+            s.layers,
+            vec![Layer {
+                qty_e4: 5 * Q,
+                value_minor: 750
+            }]
+        );
         assert_eq!(s.issue(CostingMethod::Fifo, 5 * Q, 0), 750);
         assert_eq!((s.qty_e4, s.value_minor), (0, 0));
+    }
+
+    #[test]
+    fn reversing_moves_restores_the_state() {
+        for method in [CostingMethod::MovingAverage, CostingMethod::Fifo] {
+            let mut s = CostState::default();
+            s.receive(method, 10 * Q, 1000);
+            let before = s.clone();
+            s.receive(method, 5 * Q, 900);
+            s.reverse(method, 5 * Q, 900);
+            assert_eq!(s, before, "{method:?}");
+            let out = s.issue(method, 4 * Q, 0);
+            s.reverse(method, -4 * Q, -out);
+            assert_eq!(
+                (s.qty_e4, s.value_minor),
+                (before.qty_e4, before.value_minor),
+                "{method:?}"
+            );
+        }
     }
 
     #[test]
@@ -163,7 +237,10 @@ mod tests {
         let mut s = CostState::default();
         s.receive(CostingMethod::MovingAverage, 2 * Q, 300);
         // 3 out: 2 from stock (3.00), 1 short at 1.25 (125 minor × 10^4).
-        assert_eq!(s.issue(CostingMethod::MovingAverage, 3 * Q, 125 * 10_000), 425);
+        assert_eq!(
+            s.issue(CostingMethod::MovingAverage, 3 * Q, 125 * 10_000),
+            425
+        );
         assert_eq!((s.qty_e4, s.value_minor), (-Q, -125));
     }
 }

@@ -120,7 +120,11 @@ pub struct Unbalanced {
 /// Checks that a journal balances in base currency.
 pub fn check_balanced(lines: &[JournalLine]) -> Result<(), Unbalanced> {
     let difference: i64 = lines.iter().map(|l| l.base_minor).sum();
-    if difference == 0 { Ok(()) } else { Err(Unbalanced { difference }) }
+    if difference == 0 {
+        Ok(())
+    } else {
+        Err(Unbalanced { difference })
+    }
 }
 
 struct Builder<'a> {
@@ -162,7 +166,10 @@ impl Builder<'_> {
 /// [`Unbalanced`] when the lines do not sum to zero: a bug in these rules.
 pub fn journal(input: &PostingInput<'_>) -> Result<Vec<JournalLine>, Unbalanced> {
     let a = input.accounts;
-    let mut b = Builder { input, lines: Vec::new() };
+    let mut b = Builder {
+        input,
+        lines: Vec::new(),
+    };
     let net: i64 = input.lines.iter().map(|l| l.net_minor).sum();
     let base_net: i64 = input.lines.iter().map(|l| l.base_net_minor).sum();
     let tax: i64 = input.taxes.iter().map(|t| t.tax_minor).sum();
@@ -175,7 +182,11 @@ pub fn journal(input: &PostingInput<'_>) -> Result<Vec<JournalLine>, Unbalanced>
     };
     match input.doc_type {
         DocType::SalesInvoice | DocType::CashSale | DocType::CreditNote => {
-            let debtor = if input.doc_type == DocType::CashSale { a.bank } else { a.receivable };
+            let debtor = if input.doc_type == DocType::CashSale {
+                a.bank
+            } else {
+                a.receivable
+            };
             b.doc(debtor, sign * base_total, sign * total);
             for l in input.lines {
                 b.doc(a.sales, -sign * l.base_net_minor, -sign * l.net_minor);
@@ -216,7 +227,10 @@ pub fn journal(input: &PostingInput<'_>) -> Result<Vec<JournalLine>, Unbalanced>
                         // Goods in (bill) or back out (vendor credit) at their stock value;
                         // what the document says beyond that is a price variance.
                         b.base(a.stock, l.stock_value_minor);
-                        b.base(a.price_variance, sign * l.base_net_minor - l.stock_value_minor);
+                        b.base(
+                            a.price_variance,
+                            sign * l.base_net_minor - l.stock_value_minor,
+                        );
                     }
                     None => b.base(a.cogs, sign * l.base_net_minor),
                 }
@@ -245,7 +259,12 @@ pub fn journal(input: &PostingInput<'_>) -> Result<Vec<JournalLine>, Unbalanced>
 fn merge(lines: Vec<JournalLine>) -> Vec<JournalLine> {
     let mut out: Vec<JournalLine> = Vec::with_capacity(lines.len());
     for l in lines {
-        match out.iter_mut().find(|o| o.account_id == l.account_id && o.currency == l.currency && o.rate == l.rate && o.base_minor.signum() == l.base_minor.signum()) {
+        match out.iter_mut().find(|o| {
+            o.account_id == l.account_id
+                && o.currency == l.currency
+                && o.rate == l.rate
+                && o.base_minor.signum() == l.base_minor.signum()
+        }) {
             Some(o) => {
                 o.base_minor += l.base_minor;
                 o.amount_minor += l.amount_minor;
@@ -261,7 +280,11 @@ fn merge(lines: Vec<JournalLine>) -> Vec<JournalLine> {
 pub fn reversal(lines: &[JournalLine]) -> Vec<JournalLine> {
     lines
         .iter()
-        .map(|l| JournalLine { base_minor: -l.base_minor, amount_minor: -l.amount_minor, ..l.clone() })
+        .map(|l| JournalLine {
+            base_minor: -l.base_minor,
+            amount_minor: -l.amount_minor,
+            ..l.clone()
+        })
         .collect()
 }
 
@@ -283,11 +306,29 @@ mod tests {
     };
 
     fn line(net: i64, base: i64, stock: i64) -> PostingLine {
-        PostingLine { net_minor: net, base_net_minor: base, stock_value_minor: stock, received_value_minor: None, stocked: stock != 0 }
+        PostingLine {
+            net_minor: net,
+            base_net_minor: base,
+            stock_value_minor: stock,
+            received_value_minor: None,
+            stocked: stock != 0,
+        }
     }
 
-    fn input<'a>(t: DocType, lines: &'a [PostingLine], taxes: &'a [PostingTax]) -> PostingInput<'a> {
-        PostingInput { doc_type: t, currency: "EUR", base_currency: "USD", rate: dec!(1.1), accounts: A, lines, taxes }
+    fn input<'a>(
+        t: DocType,
+        lines: &'a [PostingLine],
+        taxes: &'a [PostingTax],
+    ) -> PostingInput<'a> {
+        PostingInput {
+            doc_type: t,
+            currency: "EUR",
+            base_currency: "USD",
+            rate: dec!(1.1),
+            accounts: A,
+            lines,
+            taxes,
+        }
     }
 
     fn by_account(j: &[JournalLine]) -> Vec<(i64, i64)> {
@@ -298,9 +339,22 @@ mod tests {
     fn invoice_with_tax_and_cost_of_goods_sold() {
         // EUR 100.00 net (USD 110.00) + EUR 20.00 tax (USD 22.00); goods cost USD 60.00.
         let lines = [line(10_000, 11_000, -6_000)];
-        let taxes = [PostingTax { account_id: 10, tax_minor: 2_000, base_tax_minor: 2_200 }];
+        let taxes = [PostingTax {
+            account_id: 10,
+            tax_minor: 2_000,
+            base_tax_minor: 2_200,
+        }];
         let j = journal(&input(DocType::SalesInvoice, &lines, &taxes)).unwrap();
-        assert_eq!(by_account(&j), [(1, 13_200), (4, -11_000), (10, -2_200), (5, 6_000), (6, -6_000)]);
+        assert_eq!(
+            by_account(&j),
+            [
+                (1, 13_200),
+                (4, -11_000),
+                (10, -2_200),
+                (5, 6_000),
+                (6, -6_000)
+            ]
+        );
         assert_eq!(j[0].amount_minor, 12_000);
         let cash = journal(&input(DocType::CashSale, &lines, &taxes)).unwrap();
         assert_eq!(cash[0].account_id, 3);
@@ -310,7 +364,10 @@ mod tests {
     fn credit_note_mirrors_the_invoice_and_takes_goods_back() {
         let lines = [line(10_000, 11_000, 6_000)];
         let j = journal(&input(DocType::CreditNote, &lines, &[])).unwrap();
-        assert_eq!(by_account(&j), [(1, -11_000), (4, 11_000), (5, -6_000), (6, 6_000)]);
+        assert_eq!(
+            by_account(&j),
+            [(1, -11_000), (4, 11_000), (5, -6_000), (6, 6_000)]
+        );
     }
 
     #[test]
@@ -318,7 +375,13 @@ mod tests {
         let received = [line(0, 0, 5_000)];
         let r = journal(&input(DocType::ItemReceipt, &received, &[])).unwrap();
         assert_eq!(by_account(&r), [(6, 5_000), (7, -5_000)]);
-        let billed = [PostingLine { net_minor: 4_800, base_net_minor: 5_280, stock_value_minor: 0, received_value_minor: Some(5_000), stocked: true }];
+        let billed = [PostingLine {
+            net_minor: 4_800,
+            base_net_minor: 5_280,
+            stock_value_minor: 0,
+            received_value_minor: Some(5_000),
+            stocked: true,
+        }];
         let b = journal(&input(DocType::Bill, &billed, &[])).unwrap();
         assert_eq!(by_account(&b), [(2, -5_280), (7, 5_000), (8, 280)]);
     }
@@ -326,7 +389,11 @@ mod tests {
     #[test]
     fn bill_of_non_stock_lines_goes_to_cost_of_sales() {
         let lines = [line(1_000, 1_100, 0)];
-        let taxes = [PostingTax { account_id: 11, tax_minor: 200, base_tax_minor: 220 }];
+        let taxes = [PostingTax {
+            account_id: 11,
+            tax_minor: 200,
+            base_tax_minor: 220,
+        }];
         let j = journal(&input(DocType::Bill, &lines, &taxes)).unwrap();
         assert_eq!(by_account(&j), [(2, -1_320), (11, 220), (5, 1_100)]);
         let credit = journal(&input(DocType::VendorCredit, &lines, &taxes)).unwrap();
@@ -341,6 +408,10 @@ mod tests {
         let r = reversal(&j);
         check_balanced(&r).unwrap();
         assert_eq!(r[0].base_minor, 250);
-        assert!(journal(&input(DocType::SalesOrder, &lines, &[])).unwrap().is_empty());
+        assert!(
+            journal(&input(DocType::SalesOrder, &lines, &[]))
+                .unwrap()
+                .is_empty()
+        );
     }
 }

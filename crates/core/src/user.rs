@@ -64,6 +64,8 @@ pub enum Resource {
     Users,
     /// The audit trail.
     Audit,
+    /// Sales, purchase and stock documents, and stock levels.
+    Documents,
 }
 
 /// Reading or writing.

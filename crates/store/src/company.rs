@@ -1,6 +1,9 @@
 //! The company row (one per database).
 
-use cartwright_core::company::{Company, NegativeStockPolicy, TaxRounding};
+use cartwright_core::{
+    company::{Company, NegativeStockPolicy, TaxRounding},
+    costing::CostingMethod,
+};
 
 use crate::{
     Result, StoreError, Tx, execute, fetch_opt,
@@ -22,6 +25,10 @@ pub struct CompanyRow {
     pub negative_stock: NegativeStockPolicy,
     /// Default item id.
     pub default_item_id: Option<i64>,
+    /// Costing method.
+    pub costing_method: CostingMethod,
+    /// Auto-allocation.
+    pub auto_allocate: bool,
 }
 
 fn company_from(r: &dyn DbRow) -> Result<Company> {
@@ -42,6 +49,13 @@ fn company_from(r: &dyn DbRow) -> Result<Company> {
             NegativeStockPolicy::parse,
         )?,
         default_item: r.opt_string("default_item")?,
+        costing_method: parse_enum(
+            "company",
+            "costing_method",
+            &r.string("costing_method")?,
+            CostingMethod::parse,
+        )?,
+        auto_allocate: r.bool("auto_allocate")?,
         version: r.i64("version")?,
         updated_at: r.string("updated_at")?,
     })
@@ -54,7 +68,7 @@ impl Tx {
             self,
             sqlx::query(
                 "SELECT c.name, c.base_currency, c.financial_year_start, c.tax_rounding, c.negative_stock, i.code AS default_item,
-                 c.version, c.updated_at FROM company c LEFT JOIN items i ON i.id = c.default_item_id WHERE c.id = 1"
+                 c.costing_method, c.auto_allocate, c.version, c.updated_at FROM company c LEFT JOIN items i ON i.id = c.default_item_id WHERE c.id = 1"
             ),
             company_from
         ))
@@ -66,8 +80,8 @@ impl Tx {
         execute!(
             self,
             sqlx::query(
-                "INSERT INTO company (id, name, base_currency, financial_year_start, tax_rounding, negative_stock, default_item_id, updated_at)
-                 VALUES (1, $1, $2, $3, $4, $5, $6, $7)"
+                "INSERT INTO company (id, name, base_currency, financial_year_start, tax_rounding, negative_stock, default_item_id,
+                 costing_method, auto_allocate, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $8, $9, $7)"
             )
             .bind(&c.name)
             .bind(&c.base_currency)
@@ -76,6 +90,8 @@ impl Tx {
             .bind(c.negative_stock.as_str())
             .bind(c.default_item_id)
             .bind(&now)
+            .bind(c.costing_method.as_str())
+            .bind(c.auto_allocate)
         );
         self.company().await?.ok_or_else(|| StoreError::NotFound {
             entity: "company",
@@ -90,7 +106,8 @@ impl Tx {
             self,
             sqlx::query(
                 "UPDATE company SET name = $1, base_currency = $2, financial_year_start = $3, tax_rounding = $4,
-                 negative_stock = $5, default_item_id = $6, version = version + 1, updated_at = $7 WHERE id = 1 AND version = $8"
+                 negative_stock = $5, default_item_id = $6, costing_method = $9, auto_allocate = $10, version = version + 1, updated_at = $7
+                 WHERE id = 1 AND version = $8"
             )
             .bind(&c.name)
             .bind(&c.base_currency)
@@ -100,6 +117,8 @@ impl Tx {
             .bind(c.default_item_id)
             .bind(&now)
             .bind(version)
+            .bind(c.costing_method.as_str())
+            .bind(c.auto_allocate)
         );
         let current = self.company().await?;
         crate::masters::version_outcome("company", 1, version, n, current)

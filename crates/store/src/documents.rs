@@ -135,8 +135,18 @@ pub struct DocumentQuery {
 fn head_from(r: &dyn DbRow) -> Result<DocumentHead> {
     Ok(DocumentHead {
         id: r.i64("id")?,
-        doc_type: parse_enum("documents", "doc_type", &r.string("doc_type")?, DocType::parse)?,
-        status: parse_enum("documents", "status", &r.string("status")?, DocStatus::parse)?,
+        doc_type: parse_enum(
+            "documents",
+            "doc_type",
+            &r.string("doc_type")?,
+            DocType::parse,
+        )?,
+        status: parse_enum(
+            "documents",
+            "status",
+            &r.string("status")?,
+            DocStatus::parse,
+        )?,
         number: r.opt_string("number")?,
         party_id: r.opt_i64("party_id")?,
         date: r.string("doc_date")?,
@@ -153,8 +163,18 @@ fn document_from(r: &dyn DbRow) -> Result<Document> {
     let bmu = to_u32("currencies", "minor_units", r.i64("base_minor_units")?)?;
     Ok(Document {
         id: r.i64("id")?,
-        doc_type: parse_enum("documents", "doc_type", &r.string("doc_type")?, DocType::parse)?,
-        status: parse_enum("documents", "status", &r.string("status")?, DocStatus::parse)?,
+        doc_type: parse_enum(
+            "documents",
+            "doc_type",
+            &r.string("doc_type")?,
+            DocType::parse,
+        )?,
+        status: parse_enum(
+            "documents",
+            "status",
+            &r.string("status")?,
+            DocStatus::parse,
+        )?,
         number: r.opt_string("number")?,
         party: r.opt_string("party")?,
         date: r.string("doc_date")?,
@@ -266,7 +286,7 @@ impl Tx {
                 self,
                 {
                     let mut qb = sqlx::QueryBuilder::new(
-                        "INSERT INTO document_lines (document_id, line_no, item_id, description, site_id, bin_id, qty_e4, unit_price_e6, \\
+                        "INSERT INTO document_lines (document_id, line_no, item_id, description, site_id, bin_id, qty_e4, unit_price_e6, \
                          discount_e4, tax_code_id, tax_rate_e4, net_minor, tax_minor, base_net_minor, unit_cost_e4, allocated_e4) ",
                     );
                     qb.push_values(chunk.iter().enumerate(), |mut b, (i, l)| {
@@ -297,7 +317,12 @@ impl Tx {
     }
 
     /// Replaces a PENDING document's header and lines, if `version` is current.
-    pub async fn replace_pending_document(&mut self, id: i64, version: i64, d: &DocumentRow) -> Result<()> {
+    pub async fn replace_pending_document(
+        &mut self,
+        id: i64,
+        version: i64,
+        d: &DocumentRow,
+    ) -> Result<()> {
         let now = self.now.clone();
         let n = execute!(
             self,
@@ -327,21 +352,43 @@ impl Tx {
             .bind(d.doc_type.as_str())
         );
         if n != 1 {
-            return Err(StoreError::Stale { entity: "document", id, expected: version });
+            return Err(StoreError::Stale {
+                entity: "document",
+                id,
+                expected: version,
+            });
         }
-        execute!(self, sqlx::query("DELETE FROM document_lines WHERE document_id = $1").bind(id));
+        execute!(
+            self,
+            sqlx::query("DELETE FROM document_lines WHERE document_id = $1").bind(id)
+        );
         self.insert_lines(id, &d.lines).await
     }
 
     /// Deletes a PENDING document and its lines; false when it is not PENDING.
     pub async fn delete_pending_document(&mut self, id: i64) -> Result<bool> {
-        let pending = self.document_head(id).await?.is_some_and(|h| h.status == DocStatus::Pending);
+        let pending = self
+            .document_head(id)
+            .await?
+            .is_some_and(|h| h.status == DocStatus::Pending);
         if !pending {
             return Ok(false);
         }
-        execute!(self, sqlx::query("DELETE FROM document_lines WHERE document_id = $1").bind(id));
-        execute!(self, sqlx::query("DELETE FROM document_links WHERE from_document_id = $1 OR to_document_id = $1").bind(id));
-        let n = execute!(self, sqlx::query("DELETE FROM documents WHERE id = $1 AND status = 'PENDING'").bind(id));
+        execute!(
+            self,
+            sqlx::query("DELETE FROM document_lines WHERE document_id = $1").bind(id)
+        );
+        execute!(
+            self,
+            sqlx::query(
+                "DELETE FROM document_links WHERE from_document_id = $1 OR to_document_id = $1"
+            )
+            .bind(id)
+        );
+        let n = execute!(
+            self,
+            sqlx::query("DELETE FROM documents WHERE id = $1 AND status = 'PENDING'").bind(id)
+        );
         Ok(n == 1)
     }
 
@@ -403,7 +450,15 @@ impl Tx {
             .bind(id)
             .bind(version)
         );
-        if n == 1 { Ok(()) } else { Err(StoreError::Stale { entity: "document", id, expected: version }) }
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Stale {
+                entity: "document",
+                id,
+                expected: version,
+            })
+        }
     }
 
     /// Marks a SAVED document VOID on `date`, if `version` is current.
@@ -420,12 +475,25 @@ impl Tx {
             .bind(id)
             .bind(version)
         );
-        if n == 1 { Ok(()) } else { Err(StoreError::Stale { entity: "document", id, expected: version }) }
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Stale {
+                entity: "document",
+                id,
+                expected: version,
+            })
+        }
     }
 
     /// Records how much of a line is allocated.
     pub async fn set_line_allocation(&mut self, line_id: i64, allocated_e4: i64) -> Result<()> {
-        execute!(self, sqlx::query("UPDATE document_lines SET allocated_e4 = $1 WHERE id = $2").bind(allocated_e4).bind(line_id));
+        execute!(
+            self,
+            sqlx::query("UPDATE document_lines SET allocated_e4 = $1 WHERE id = $2")
+                .bind(allocated_e4)
+                .bind(line_id)
+        );
         Ok(())
     }
 
@@ -452,7 +520,8 @@ impl Tx {
     }
 
     async fn attach_lines(&mut self, docs: &mut [Document]) -> Result<()> {
-        let (Some(first), Some(last)) = (docs.first().map(|d| d.id), docs.last().map(|d| d.id)) else {
+        let (Some(first), Some(last)) = (docs.first().map(|d| d.id), docs.last().map(|d| d.id))
+        else {
             return Ok(());
         };
         let lines = fetch_all!(
@@ -515,7 +584,11 @@ impl Tx {
 
     /// Whether a party has any document (its currency is then fixed).
     pub async fn party_has_documents(&mut self, party_id: i64) -> Result<bool> {
-        Ok(fetch_opt!(self, sqlx::query("SELECT id FROM documents WHERE party_id = $1 LIMIT 1").bind(party_id), |r: &dyn DbRow| r.i64("id"))
-            .is_some())
+        Ok(fetch_opt!(
+            self,
+            sqlx::query("SELECT id FROM documents WHERE party_id = $1 LIMIT 1").bind(party_id),
+            |r: &dyn DbRow| r.i64("id")
+        )
+        .is_some())
     }
 }

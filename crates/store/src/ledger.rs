@@ -21,8 +21,19 @@ pub struct EntryRow {
 impl Tx {
     /// Stores a journal; refuses one that does not balance in base currency (the second check
     /// after the posting rules' own).
-    pub async fn insert_journal(&mut self, document_id: Option<i64>, date: &str, memo: &str, reverses: Option<i64>, lines: &[JournalLine]) -> Result<i64> {
-        check_balanced(lines).map_err(|e| StoreError::Corrupt { entity: "journal", column: "base_minor", detail: e.to_string() })?;
+    pub async fn insert_journal(
+        &mut self,
+        document_id: Option<i64>,
+        date: &str,
+        memo: &str,
+        reverses: Option<i64>,
+        lines: &[JournalLine],
+    ) -> Result<i64> {
+        check_balanced(lines).map_err(|e| StoreError::Corrupt {
+            entity: "journal",
+            column: "base_minor",
+            detail: e.to_string(),
+        })?;
         let now = self.now.clone();
         let id = fetch_opt!(
             self,
@@ -80,18 +91,29 @@ impl Tx {
     pub async fn account_balances(&mut self) -> Result<Vec<(i64, i64)>> {
         Ok(fetch_all!(
             self,
-            sqlx::query("SELECT account_id, SUM(base_minor) AS b FROM journal_lines GROUP BY account_id ORDER BY account_id"),
+            sqlx::query(
+                "SELECT account_id, CAST(SUM(base_minor) AS BIGINT) AS b FROM journal_lines GROUP BY account_id ORDER BY account_id"
+            ),
             |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("account_id")?, r.i64("b")?))
         ))
     }
 
     /// Whether anything has been posted (the base currency is then fixed).
     pub async fn has_postings(&mut self) -> Result<bool> {
-        Ok(fetch_opt!(self, sqlx::query("SELECT id FROM journal_lines LIMIT 1"), |r: &dyn DbRow| r.i64("id")).is_some())
+        Ok(fetch_opt!(
+            self,
+            sqlx::query("SELECT id FROM journal_lines LIMIT 1"),
+            |r: &dyn DbRow| r.i64("id")
+        )
+        .is_some())
     }
 
     /// The id of the system account with `role` (and currency, for banks).
-    pub async fn role_account(&mut self, role: &str, currency: Option<&str>) -> Result<Option<i64>> {
+    pub async fn role_account(
+        &mut self,
+        role: &str,
+        currency: Option<&str>,
+    ) -> Result<Option<i64>> {
         Ok(fetch_opt!(
             self,
             sqlx::query("SELECT id FROM accounts WHERE system_role = $1 AND coalesce(currency, '') = coalesce($2, '')")

@@ -2,7 +2,10 @@
 
 use cartwright_core::costing::{CostState, Layer};
 
-use crate::{Backend, Result, StoreError, Tx, execute, fetch_all, fetch_opt, row::{DbRow, parse_json}};
+use crate::{
+    Backend, Result, StoreError, Tx, execute, fetch_all, fetch_opt,
+    row::{DbRow, parse_json},
+};
 
 /// One stock move as written: signed quantity and value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +80,14 @@ impl Tx {
     }
 
     /// Adds deltas to a level, creating it at zero first.
-    pub async fn change_level(&mut self, item_id: i64, site_id: i64, on_hand: i64, allocated: i64, on_order: i64) -> Result<()> {
+    pub async fn change_level(
+        &mut self,
+        item_id: i64,
+        site_id: i64,
+        on_hand: i64,
+        allocated: i64,
+        on_order: i64,
+    ) -> Result<()> {
         execute!(
             self,
             sqlx::query(
@@ -106,10 +116,17 @@ impl Tx {
         for id in ids {
             execute!(
                 self,
-                sqlx::query("INSERT INTO item_costs (item_id) VALUES ($1) ON CONFLICT (item_id) DO NOTHING").bind(id)
+                sqlx::query(
+                    "INSERT INTO item_costs (item_id) VALUES ($1) ON CONFLICT (item_id) DO NOTHING"
+                )
+                .bind(id)
             );
-            fetch_opt!(self, sqlx::query("SELECT item_id FROM item_costs WHERE item_id = $1 FOR UPDATE").bind(id), |r: &dyn DbRow| r
-                .i64("item_id"));
+            fetch_opt!(
+                self,
+                sqlx::query("SELECT item_id FROM item_costs WHERE item_id = $1 FOR UPDATE")
+                    .bind(id),
+                |r: &dyn DbRow| r.i64("item_id")
+            );
         }
         Ok(())
     }
@@ -169,8 +186,14 @@ impl Tx {
     pub async fn on_hand_from_moves(&mut self) -> Result<Vec<(i64, i64, i64)>> {
         Ok(fetch_all!(
             self,
-            sqlx::query("SELECT item_id, site_id, SUM(qty_e4) AS q FROM stock_moves GROUP BY item_id, site_id ORDER BY item_id, site_id"),
-            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("item_id")?, r.i64("site_id")?, r.i64("q")?))
+            sqlx::query(
+                "SELECT item_id, site_id, CAST(SUM(qty_e4) AS BIGINT) AS q FROM stock_moves GROUP BY item_id, site_id ORDER BY item_id, site_id"
+            ),
+            |r: &dyn DbRow| Ok::<_, StoreError>((
+                r.i64("item_id")?,
+                r.i64("site_id")?,
+                r.i64("q")?
+            ))
         ))
     }
 
@@ -178,13 +201,24 @@ impl Tx {
     pub async fn item_cost(&mut self, item_id: i64) -> Result<CostState> {
         let row = fetch_opt!(
             self,
-            sqlx::query("SELECT qty_e4, value_minor, layers_json FROM item_costs WHERE item_id = $1").bind(item_id),
-            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("qty_e4")?, r.i64("value_minor")?, r.string("layers_json")?))
+            sqlx::query(
+                "SELECT qty_e4, value_minor, layers_json FROM item_costs WHERE item_id = $1"
+            )
+            .bind(item_id),
+            |r: &dyn DbRow| Ok::<_, StoreError>((
+                r.i64("qty_e4")?,
+                r.i64("value_minor")?,
+                r.string("layers_json")?
+            ))
         );
         Ok(match row {
             Some((qty_e4, value_minor, layers)) => {
                 let layers: Vec<Layer> = parse_json("item_costs", "layers_json", &layers)?;
-                CostState { qty_e4, value_minor, layers }
+                CostState {
+                    qty_e4,
+                    value_minor,
+                    layers,
+                }
             }
             None => CostState::default(),
         })
@@ -209,7 +243,13 @@ impl Tx {
 
     /// Total value of stock at cost, base minor units (the stock account must agree).
     pub async fn stock_value(&mut self) -> Result<i64> {
-        Ok(fetch_opt!(self, sqlx::query("SELECT COALESCE(SUM(value_minor), 0) AS v FROM item_costs"), |r: &dyn DbRow| r.i64("v"))
-            .unwrap_or(0))
+        Ok(fetch_opt!(
+            self,
+            sqlx::query(
+                "SELECT CAST(COALESCE(SUM(value_minor), 0) AS BIGINT) AS v FROM item_costs"
+            ),
+            |r: &dyn DbRow| r.i64("v")
+        )
+        .unwrap_or(0))
     }
 }

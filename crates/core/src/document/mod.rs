@@ -77,17 +77,25 @@ impl DocType {
     /// Who the document is with: customers, vendors, or nobody (stock documents).
     pub fn party_kind(self) -> Option<PartyKind> {
         match self {
-            Self::Quote | Self::SalesOrder | Self::Dispatch | Self::CashSale | Self::SalesInvoice | Self::CreditNote => {
-                Some(PartyKind::Customer)
+            Self::Quote
+            | Self::SalesOrder
+            | Self::Dispatch
+            | Self::CashSale
+            | Self::SalesInvoice
+            | Self::CreditNote => Some(PartyKind::Customer),
+            Self::PurchaseOrder | Self::ItemReceipt | Self::Bill | Self::VendorCredit => {
+                Some(PartyKind::Vendor)
             }
-            Self::PurchaseOrder | Self::ItemReceipt | Self::Bill | Self::VendorCredit => Some(PartyKind::Vendor),
             Self::StockTransfer | Self::StockAdjustment | Self::AssemblyBuild => None,
         }
     }
 
     /// Whether saving it produces a journal.
     pub fn posts(self) -> bool {
-        !matches!(self, Self::Quote | Self::SalesOrder | Self::PurchaseOrder | Self::StockTransfer)
+        !matches!(
+            self,
+            Self::Quote | Self::SalesOrder | Self::PurchaseOrder | Self::StockTransfer
+        )
     }
 
     /// The number prefix used until the company configures another.
@@ -216,7 +224,10 @@ pub const MAX_LINES: usize = 5000;
 
 fn scaled_decimal(field: &str, v: Decimal, scale: u32) -> Result<Decimal, FieldError> {
     if v.normalize().scale() > scale {
-        return Err(FieldError::new(field, format!("{v} has more than {scale} decimal places")));
+        return Err(FieldError::new(
+            field,
+            format!("{v} has more than {scale} decimal places"),
+        ));
     }
     Ok(v.normalize())
 }
@@ -229,9 +240,18 @@ impl DocumentInput {
         if let Some(d) = self.due_date.as_deref().filter(|d| !d.is_empty()) {
             errs.check(validate::date("due_date", d));
         }
-        match (self.doc_type.party_kind(), self.party.as_deref().filter(|p| !p.is_empty())) {
-            (Some(kind), None) => errs.push("party", format!("a {} needs a {}", self.doc_type.as_str(), kind.as_str())),
-            (None, Some(_)) => errs.push("party", format!("a {} has no party", self.doc_type.as_str())),
+        match (
+            self.doc_type.party_kind(),
+            self.party.as_deref().filter(|p| !p.is_empty()),
+        ) {
+            (Some(kind), None) => errs.push(
+                "party",
+                format!("a {} needs a {}", self.doc_type.as_str(), kind.as_str()),
+            ),
+            (None, Some(_)) => errs.push(
+                "party",
+                format!("a {} has no party", self.doc_type.as_str()),
+            ),
             (_, Some(p)) => {
                 errs.check(validate::code("party", p));
             }
@@ -239,26 +259,49 @@ impl DocumentInput {
         }
         if let Some(r) = self.exchange_rate {
             if r <= Decimal::ZERO {
-                errs.push("exchange_rate", format!("must be greater than zero (got {r})"));
+                errs.push(
+                    "exchange_rate",
+                    format!("must be greater than zero (got {r})"),
+                );
             } else {
                 errs.check(scaled_decimal("exchange_rate", r, RATE_SCALE));
             }
         }
-        errs.check(validate::optional_text("reference", self.reference.as_deref().unwrap_or(""), REFERENCE_MAX_LEN));
-        errs.check(validate::optional_text("memo", self.memo.as_deref().unwrap_or(""), TEXT_MAX_LEN));
-        if self.doc_type == DocType::StockTransfer && self.to_site.as_deref().is_none_or(str::is_empty) {
+        errs.check(validate::optional_text(
+            "reference",
+            self.reference.as_deref().unwrap_or(""),
+            REFERENCE_MAX_LEN,
+        ));
+        errs.check(validate::optional_text(
+            "memo",
+            self.memo.as_deref().unwrap_or(""),
+            TEXT_MAX_LEN,
+        ));
+        if self.doc_type == DocType::StockTransfer
+            && self.to_site.as_deref().is_none_or(str::is_empty)
+        {
             errs.push("to_site", "a stock transfer needs a destination site");
         }
         if self.lines.len() > MAX_LINES {
-            errs.push("lines", format!("at most {MAX_LINES} lines (got {})", self.lines.len()));
+            errs.push(
+                "lines",
+                format!("at most {MAX_LINES} lines (got {})", self.lines.len()),
+            );
         }
         for (i, l) in self.lines.iter().enumerate() {
             let f = |name: &str| format!("lines[{i}].{name}");
             errs.check(validate::code(&f("item"), &l.item));
-            errs.check(validate::optional_text(&f("description"), l.description.as_deref().unwrap_or(""), NAME_MAX_LEN));
+            errs.check(validate::optional_text(
+                &f("description"),
+                l.description.as_deref().unwrap_or(""),
+                NAME_MAX_LEN,
+            ));
             let zero_ok = self.doc_type == DocType::StockAdjustment;
             if l.quantity < Decimal::ZERO || (l.quantity.is_zero() && !zero_ok) {
-                errs.push(f("quantity"), format!("must be greater than zero (got {})", l.quantity));
+                errs.push(
+                    f("quantity"),
+                    format!("must be greater than zero (got {})", l.quantity),
+                );
             } else {
                 errs.check(scaled_decimal(&f("quantity"), l.quantity, QUANTITY_SCALE));
             }
@@ -266,12 +309,19 @@ impl DocumentInput {
                 if p < Decimal::ZERO {
                     errs.push(f("unit_price"), format!("must not be negative (got {p})"));
                 } else {
-                    errs.check(scaled_decimal(&f("unit_price"), p, totals::UNIT_PRICE_SCALE));
+                    errs.check(scaled_decimal(
+                        &f("unit_price"),
+                        p,
+                        totals::UNIT_PRICE_SCALE,
+                    ));
                 }
             }
             if let Some(d) = l.discount_percent {
                 if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
-                    errs.push(f("discount_percent"), format!("must be between 0 and 100 (got {d})"));
+                    errs.push(
+                        f("discount_percent"),
+                        format!("must be between 0 and 100 (got {d})"),
+                    );
                 } else {
                     errs.check(scaled_decimal(&f("discount_percent"), d, 4));
                 }
@@ -280,7 +330,11 @@ impl DocumentInput {
                 if c < Decimal::ZERO {
                     errs.push(f("unit_cost"), format!("must not be negative (got {c})"));
                 } else {
-                    errs.check(scaled_decimal(&f("unit_cost"), c, crate::money::UNIT_COST_SCALE));
+                    errs.check(scaled_decimal(
+                        &f("unit_cost"),
+                        c,
+                        crate::money::UNIT_COST_SCALE,
+                    ));
                 }
             }
         }
@@ -302,29 +356,65 @@ mod tests {
             "doc_type": "sales_invoice", "date": "2026-01-05",
             "lines": [{"item": "A", "quantity": "0"}, {"item": "B", "quantity": "-1"}, {"item": "C", "quantity": "1", "unit_price": "-2"}]
         }));
-        let fields: Vec<_> = d.validate().unwrap_err().0.into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["party", "lines[0].quantity", "lines[1].quantity", "lines[2].unit_price"]);
+        let fields: Vec<_> = d
+            .validate()
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "party",
+                "lines[0].quantity",
+                "lines[1].quantity",
+                "lines[2].unit_price"
+            ]
+        );
     }
 
     #[test]
     fn zero_rate_and_bad_dates_are_refused() {
-        let d = input(serde_json::json!({"doc_type": "bill", "party": "V", "date": "2026-02-30", "exchange_rate": "0"}));
-        let fields: Vec<_> = d.validate().unwrap_err().0.into_iter().map(|e| e.field).collect();
+        let d = input(
+            serde_json::json!({"doc_type": "bill", "party": "V", "date": "2026-02-30", "exchange_rate": "0"}),
+        );
+        let fields: Vec<_> = d
+            .validate()
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["date", "exchange_rate"]);
     }
 
     #[test]
     fn stock_documents_have_no_party_and_adjustments_may_count_zero() {
-        let d = input(serde_json::json!({"doc_type": "stock_adjustment", "date": "2026-01-05", "site": "MAIN", "lines": [{"item": "A", "quantity": "0"}]}));
+        let d = input(
+            serde_json::json!({"doc_type": "stock_adjustment", "date": "2026-01-05", "site": "MAIN", "lines": [{"item": "A", "quantity": "0"}]}),
+        );
         assert!(d.validate().is_ok());
-        let d = input(serde_json::json!({"doc_type": "stock_transfer", "party": "C", "date": "2026-01-05"}));
-        let fields: Vec<_> = d.validate().unwrap_err().0.into_iter().map(|e| e.field).collect();
+        let d = input(
+            serde_json::json!({"doc_type": "stock_transfer", "party": "C", "date": "2026-01-05"}),
+        );
+        let fields: Vec<_> = d
+            .validate()
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["party", "to_site"]);
     }
 
     #[test]
     fn type_facts() {
-        assert!(!DocType::Quote.posts() && !DocType::SalesOrder.posts() && !DocType::PurchaseOrder.posts());
+        assert!(
+            !DocType::Quote.posts()
+                && !DocType::SalesOrder.posts()
+                && !DocType::PurchaseOrder.posts()
+        );
         assert!(DocType::SalesInvoice.posts() && DocType::ItemReceipt.posts());
         assert_eq!(DocType::Bill.party_kind(), Some(PartyKind::Vendor));
         for t in DocType::ALL {

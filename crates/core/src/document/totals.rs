@@ -103,7 +103,13 @@ fn spread(total: Decimal, weights: &[Decimal], dp: u32) -> Vec<Decimal> {
     let sum: Decimal = weights.iter().copied().sum();
     let mut shares: Vec<Decimal> = weights
         .iter()
-        .map(|w| if sum.is_zero() { Decimal::ZERO } else { round_half_away(total * *w / sum, dp) })
+        .map(|w| {
+            if sum.is_zero() {
+                Decimal::ZERO
+            } else {
+                round_half_away(total * *w / sum, dp)
+            }
+        })
         .collect();
     let diff = total - shares.iter().copied().sum::<Decimal>();
     if let Some((i, _)) = weights.iter().enumerate().max_by_key(|(_, w)| w.abs()) {
@@ -123,18 +129,36 @@ pub fn compute(lines: &[LineCalc], rules: &Rules) -> DocTotals {
     // Amount of each line as priced (net, or gross when prices include tax).
     let priced: Vec<Decimal> = lines
         .iter()
-        .map(|l| round_half_away(l.quantity * l.unit_price * (hundred - l.discount_percent) / hundred, mu))
+        .map(|l| {
+            round_half_away(
+                l.quantity * l.unit_price * (hundred - l.discount_percent) / hundred,
+                mu,
+            )
+        })
         .collect();
     let mut taxes: Vec<TaxGroup> = Vec::new();
     for l in lines {
-        if !taxes.iter().any(|g| g.tax_code == l.tax_code && g.rate_percent == l.tax_rate_percent) {
-            taxes.push(TaxGroup { tax_code: l.tax_code, rate_percent: l.tax_rate_percent, taxable: Decimal::ZERO, tax: Decimal::ZERO, base_tax: Decimal::ZERO });
+        if !taxes
+            .iter()
+            .any(|g| g.tax_code == l.tax_code && g.rate_percent == l.tax_rate_percent)
+        {
+            taxes.push(TaxGroup {
+                tax_code: l.tax_code,
+                rate_percent: l.tax_rate_percent,
+                taxable: Decimal::ZERO,
+                tax: Decimal::ZERO,
+                base_tax: Decimal::ZERO,
+            });
         }
     }
     let mut line_tax = vec![Decimal::ZERO; lines.len()];
     for g in &mut taxes {
         let members: Vec<usize> = (0..lines.len())
-            .filter(|i| lines.get(*i).is_some_and(|l| l.tax_code == g.tax_code && l.tax_rate_percent == g.rate_percent))
+            .filter(|i| {
+                lines.get(*i).is_some_and(|l| {
+                    l.tax_code == g.tax_code && l.tax_rate_percent == g.rate_percent
+                })
+            })
             .collect();
         let r = g.rate_percent / hundred;
         match rules.rounding {
@@ -152,7 +176,10 @@ pub fn compute(lines: &[LineCalc], rules: &Rules) -> DocTotals {
                 }
             }
             TaxRounding::PerDocument => {
-                let amounts: Vec<Decimal> = members.iter().map(|&i| priced.get(i).copied().unwrap_or_default()).collect();
+                let amounts: Vec<Decimal> = members
+                    .iter()
+                    .map(|&i| priced.get(i).copied().unwrap_or_default())
+                    .collect();
                 let sum: Decimal = amounts.iter().copied().sum();
                 let tax = if rules.prices_include_tax {
                     sum - round_half_away(sum / (Decimal::ONE + r), mu)
@@ -166,12 +193,19 @@ pub fn compute(lines: &[LineCalc], rules: &Rules) -> DocTotals {
                 }
             }
         }
-        g.tax = members.iter().map(|&i| line_tax.get(i).copied().unwrap_or_default()).sum();
+        g.tax = members
+            .iter()
+            .map(|&i| line_tax.get(i).copied().unwrap_or_default())
+            .sum();
         g.taxable = members
             .iter()
             .map(|&i| {
                 let amount = priced.get(i).copied().unwrap_or_default();
-                if rules.prices_include_tax { amount - line_tax.get(i).copied().unwrap_or_default() } else { amount }
+                if rules.prices_include_tax {
+                    amount - line_tax.get(i).copied().unwrap_or_default()
+                } else {
+                    amount
+                }
             })
             .sum();
         g.base_tax = round_half_away(g.tax * rules.rate, rules.base_minor_units);
@@ -180,8 +214,17 @@ pub fn compute(lines: &[LineCalc], rules: &Rules) -> DocTotals {
         .iter()
         .zip(&line_tax)
         .map(|(amount, tax)| {
-            let net = if rules.prices_include_tax { *amount - *tax } else { *amount };
-            LineTotals { net, tax: *tax, gross: net + *tax, base_net: round_half_away(net * rules.rate, rules.base_minor_units) }
+            let net = if rules.prices_include_tax {
+                *amount - *tax
+            } else {
+                *amount
+            };
+            LineTotals {
+                net,
+                tax: *tax,
+                gross: net + *tax,
+                base_net: round_half_away(net * rules.rate, rules.base_minor_units),
+            }
         })
         .collect();
     let net: Decimal = line_totals.iter().map(|l| l.net).sum();
@@ -189,7 +232,16 @@ pub fn compute(lines: &[LineCalc], rules: &Rules) -> DocTotals {
     let base_net: Decimal = line_totals.iter().map(|l| l.base_net).sum();
     let base_tax: Decimal = taxes.iter().map(|g| g.base_tax).sum();
     taxes.retain(|g| !g.tax.is_zero() || !g.rate_percent.is_zero() || g.tax_code.is_some());
-    DocTotals { lines: line_totals, taxes, net, tax, total: net + tax, base_net, base_tax, base_total: base_net + base_tax }
+    DocTotals {
+        lines: line_totals,
+        taxes,
+        net,
+        tax,
+        total: net + tax,
+        base_net,
+        base_tax,
+        base_total: base_net + base_tax,
+    }
 }
 
 #[cfg(test)]
@@ -198,11 +250,23 @@ mod tests {
     use rust_decimal::dec;
 
     fn line(q: Decimal, p: Decimal, tax: Decimal) -> LineCalc {
-        LineCalc { quantity: q, unit_price: p, discount_percent: Decimal::ZERO, tax_rate_percent: tax, tax_code: Some(1) }
+        LineCalc {
+            quantity: q,
+            unit_price: p,
+            discount_percent: Decimal::ZERO,
+            tax_rate_percent: tax,
+            tax_code: Some(1),
+        }
     }
 
     fn rules(rounding: TaxRounding, incl: bool) -> Rules {
-        Rules { minor_units: 2, base_minor_units: 2, rate: Decimal::ONE, rounding, prices_include_tax: incl }
+        Rules {
+            minor_units: 2,
+            base_minor_units: 2,
+            rate: Decimal::ONE,
+            rounding,
+            prices_include_tax: incl,
+        }
     }
 
     #[test]
@@ -210,10 +274,20 @@ mod tests {
         // Three lines of 0.33 at 20 %: 0.066 each.
         let lines = vec![line(dec!(1), dec!(0.33), dec!(20)); 3];
         let per_line = compute(&lines, &rules(TaxRounding::PerLine, false));
-        assert_eq!((per_line.net, per_line.tax, per_line.total), (dec!(0.99), dec!(0.21), dec!(1.20)));
+        assert_eq!(
+            (per_line.net, per_line.tax, per_line.total),
+            (dec!(0.99), dec!(0.21), dec!(1.20))
+        );
         let per_doc = compute(&lines, &rules(TaxRounding::PerDocument, false));
-        assert_eq!((per_doc.net, per_doc.tax, per_doc.total), (dec!(0.99), dec!(0.20), dec!(1.19)));
-        assert_eq!(per_doc.lines.iter().map(|l| l.tax).sum::<Decimal>(), dec!(0.20), "line taxes add up to the document's");
+        assert_eq!(
+            (per_doc.net, per_doc.tax, per_doc.total),
+            (dec!(0.99), dec!(0.20), dec!(1.19))
+        );
+        assert_eq!(
+            per_doc.lines.iter().map(|l| l.tax).sum::<Decimal>(),
+            dec!(0.20),
+            "line taxes add up to the document's"
+        );
     }
 
     #[test]
@@ -226,16 +300,40 @@ mod tests {
 
     #[test]
     fn inclusive_prices_keep_the_gross() {
-        let t = compute(&[line(dec!(1), dec!(10.00), dec!(20))], &rules(TaxRounding::PerLine, true));
-        assert_eq!((t.net, t.tax, t.total), (dec!(8.33), dec!(1.67), dec!(10.00)));
-        let t = compute(&vec![line(dec!(1), dec!(0.99), dec!(20)); 3], &rules(TaxRounding::PerDocument, true));
-        assert_eq!((t.net, t.tax, t.total), (dec!(2.48), dec!(0.49), dec!(2.97))); // 2.97 ÷ 1.2 = 2.475
+        let t = compute(
+            &[line(dec!(1), dec!(10.00), dec!(20))],
+            &rules(TaxRounding::PerLine, true),
+        );
+        assert_eq!(
+            (t.net, t.tax, t.total),
+            (dec!(8.33), dec!(1.67), dec!(10.00))
+        );
+        let t = compute(
+            &vec![line(dec!(1), dec!(0.99), dec!(20)); 3],
+            &rules(TaxRounding::PerDocument, true),
+        );
+        assert_eq!(
+            (t.net, t.tax, t.total),
+            (dec!(2.48), dec!(0.49), dec!(2.97))
+        ); // 2.97 ÷ 1.2 = 2.475
     }
 
     #[test]
     fn base_total_is_the_sum_of_rounded_base_parts() {
-        let r = Rules { minor_units: 2, base_minor_units: 2, rate: dec!(1.234567), rounding: TaxRounding::PerLine, prices_include_tax: false };
-        let t = compute(&[line(dec!(1), dec!(10.01), dec!(20)), line(dec!(2), dec!(3.33), dec!(0))], &r);
+        let r = Rules {
+            minor_units: 2,
+            base_minor_units: 2,
+            rate: dec!(1.234567),
+            rounding: TaxRounding::PerLine,
+            prices_include_tax: false,
+        };
+        let t = compute(
+            &[
+                line(dec!(1), dec!(10.01), dec!(20)),
+                line(dec!(2), dec!(3.33), dec!(0)),
+            ],
+            &r,
+        );
         // 10.01 × 1.234567 = 12.36 ; 6.66 × 1.234567 = 8.22 ; tax 2.00 × 1.234567 = 2.47
         assert_eq!(t.base_net, dec!(20.58));
         assert_eq!(t.base_tax, dec!(2.47));
@@ -245,7 +343,13 @@ mod tests {
 
     #[test]
     fn yen_documents_have_no_decimals() {
-        let r = Rules { minor_units: 0, base_minor_units: 2, rate: dec!(0.006712), rounding: TaxRounding::PerLine, prices_include_tax: false };
+        let r = Rules {
+            minor_units: 0,
+            base_minor_units: 2,
+            rate: dec!(0.006712),
+            rounding: TaxRounding::PerLine,
+            prices_include_tax: false,
+        };
         let t = compute(&[line(dec!(3), dec!(333), dec!(10))], &r);
         assert_eq!((t.net, t.tax), (dec!(999), dec!(100)));
         assert_eq!(t.base_total, dec!(6.71) + dec!(0.67));

@@ -1,6 +1,7 @@
 //! Every route of the API, registered once with its document entry.
 
 mod csv;
+mod documents;
 mod handlers;
 
 use axum::{
@@ -423,7 +424,7 @@ fn table() -> Routes {
             )
         },
     );
-    csv::routes(r)
+    documents::routes(csv::routes(r))
 }
 
 async fn healthz(State(app): State<App>) -> impl IntoResponse {

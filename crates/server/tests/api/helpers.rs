@@ -61,6 +61,8 @@ impl TestApp {
                 tax_rounding: None,
                 negative_stock: None,
                 default_item: None,
+                costing_method: None,
+                auto_allocate: None,
                 version: None,
             },
         )

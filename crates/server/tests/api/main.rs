@@ -9,6 +9,7 @@ mod auth;
 mod bad_input;
 mod concurrency;
 mod csv;
+mod documents;
 mod master_data;
 mod openapi;
 

@@ -380,6 +380,8 @@ async fn company_row_round_trips(backend: Backend) {
         tax_rounding: TaxRounding::PerDocument,
         negative_stock: NegativeStockPolicy::Refuse,
         default_item_id: Some(def.id),
+        costing_method: cartwright_core::costing::CostingMethod::Fifo,
+        auto_allocate: false,
     };
     let c = tx.insert_company(&row).await.unwrap();
     assert_eq!(c.default_item.as_deref(), Some("DEFAULT"));

@@ -1,0 +1,574 @@
+//! What saving and voiding a document does to stock, allocations, costs and the books.
+
+use std::collections::{BTreeMap, HashMap, hash_map::Entry};
+
+use cartwright_core::{
+    account::DEFAULT_CHART,
+    company::{Company, NegativeStockPolicy},
+    costing::{CostState, CostingMethod, prorate},
+    document::{DocType, record::Document},
+    item::ItemType,
+    money::{QUANTITY_SCALE, from_scaled, round_half_away},
+    posting::{Accounts, PostingInput, PostingLine, PostingTax, journal},
+    user::{Access, Resource},
+};
+use cartwright_store::{AccountRow, LineRow, MoveRow, Tx};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{App, AppError, Principal, Result, company::no_company};
+
+/// Stock of one item at one site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct StockLevelView {
+    /// Item code.
+    pub item: String,
+    /// Site code.
+    pub site: String,
+    /// On hand.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub on_hand: Decimal,
+    /// Held for saved sales orders not yet dispatched.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub allocated: Decimal,
+    /// On hand minus allocated.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub free: Decimal,
+    /// On open purchase orders.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub on_order: Decimal,
+    /// Free plus on order.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub available: Decimal,
+}
+
+fn qty(e4: i64) -> Decimal {
+    from_scaled(e4, QUANTITY_SCALE).normalize()
+}
+
+/// Facts about the items of a document, loaded once.
+struct ItemFacts {
+    code: String,
+    stocked: bool,
+    /// Standard cost in base minor units × 10^4 (fallback when nothing is on hand).
+    standard_cost_minor_e4: i64,
+}
+
+async fn item_facts(
+    tx: &mut Tx,
+    company: &Company,
+    lines: &[LineRow],
+    bmu: u32,
+) -> Result<HashMap<i64, ItemFacts>> {
+    let default_item = match &company.default_item {
+        Some(code) => tx.item_id(code).await?,
+        None => None,
+    };
+    let mut out = HashMap::new();
+    for l in lines {
+        if out.contains_key(&l.item_id) {
+            continue;
+        }
+        let item = tx
+            .item(l.item_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("item", l.item_id))?;
+        let stocked = matches!(item.item_type, ItemType::Stock | ItemType::Assembly)
+            && Some(l.item_id) != default_item;
+        let scale = Decimal::from(10_i64.pow(bmu + 4));
+        let standard_cost_minor_e4 =
+            i64::try_from((item.standard_cost * scale).round()).unwrap_or(0);
+        out.insert(
+            l.item_id,
+            ItemFacts {
+                code: item.code,
+                stocked,
+                standard_cost_minor_e4,
+            },
+        );
+    }
+    Ok(out)
+}
+
+async fn site_code(tx: &mut Tx, site_id: i64) -> Result<String> {
+    Ok(tx
+        .site(site_id)
+        .await?
+        .map_or_else(|| site_id.to_string(), |s| s.code))
+}
+
+/// Refuses when taking `needed` of each (item, site) would take on-hand below zero.
+async fn check_available(
+    tx: &mut Tx,
+    company: &Company,
+    needs: &BTreeMap<(i64, i64), i64>,
+    facts: &HashMap<i64, ItemFacts>,
+) -> Result<()> {
+    if company.negative_stock == NegativeStockPolicy::Allow {
+        return Ok(());
+    }
+    for (&(item_id, site_id), &needed) in needs {
+        let level = tx.level(item_id, site_id).await?;
+        if level.on_hand_e4 < needed {
+            let code = facts
+                .get(&item_id)
+                .map_or_else(|| item_id.to_string(), |f| f.code.clone());
+            let site = site_code(tx, site_id).await?;
+            return Err(AppError::invalid(
+                "lines",
+                format!(
+                    "not enough {code} at {site}: {} needed, {} on hand, short by {}",
+                    qty(needed),
+                    qty(level.on_hand_e4),
+                    qty(needed - level.on_hand_e4)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The id of a system account, created from the default chart if an older company lacks it.
+async fn role_account(tx: &mut Tx, role: &str, currency: Option<&str>) -> Result<i64> {
+    if let Some(id) = tx.role_account(role, currency).await? {
+        return Ok(id);
+    }
+    let entry = DEFAULT_CHART
+        .iter()
+        .find(|e| e.role == role)
+        .ok_or_else(|| {
+            AppError::Conflict(format!(
+                "no {role} account{} in the chart of accounts",
+                currency.map(|c| format!(" for {c}")).unwrap_or_default()
+            ))
+        })?;
+    Ok(tx
+        .insert_account(&AccountRow {
+            code: entry.code.to_owned(),
+            name: entry.name.to_owned(),
+            account_type: entry.account_type,
+            currency: None,
+            system_role: Some(role.to_owned()),
+            active: true,
+        })
+        .await?
+        .id)
+}
+
+async fn accounts(tx: &mut Tx, currency: &str) -> Result<Accounts> {
+    Ok(Accounts {
+        receivable: role_account(tx, "receivable", None).await?,
+        payable: role_account(tx, "payable", None).await?,
+        bank: role_account(tx, "bank", Some(currency)).await?,
+        sales: role_account(tx, "sales", None).await?,
+        cogs: role_account(tx, "cogs", None).await?,
+        stock: role_account(tx, "stock", None).await?,
+        pending_receipts: role_account(tx, "pending_receipts", None).await?,
+        price_variance: role_account(tx, "price_variance", None).await?,
+        stock_adjustment: role_account(tx, "stock_adjustment", None).await?,
+    })
+}
+
+/// Applies a PENDING document's effects (the caller marks it saved).
+pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
+    let company = tx.company().await?.ok_or_else(no_company)?;
+    let head = tx
+        .document_head(doc.id)
+        .await?
+        .ok_or_else(|| AppError::not_found("document", doc.id))?;
+    let lines = tx.document_line_rows(doc.id).await?;
+    let bmu = tx
+        .minor_units_of(&company.base_currency)
+        .await?
+        .unwrap_or(2);
+    let facts = item_facts(tx, &company, &lines, bmu).await?;
+    let method = company.costing_method;
+    let stocked_ids: Vec<i64> = lines
+        .iter()
+        .filter(|l| facts.get(&l.item_id).is_some_and(|f| f.stocked))
+        .map(|l| l.item_id)
+        .collect();
+    tx.lock_items(&stocked_ids).await?;
+    let site_of = |l: &LineRow| -> Result<i64> {
+        l.site_id.ok_or_else(|| {
+            AppError::invalid(
+                "site",
+                format!("line {} needs a site: the item is stocked", l.description),
+            )
+        })
+    };
+    let is_stocked = |l: &LineRow| facts.get(&l.item_id).is_some_and(|f| f.stocked);
+
+    let mut costs: HashMap<i64, CostState> = HashMap::new();
+    for id in &stocked_ids {
+        if !costs.contains_key(id) {
+            costs.insert(*id, tx.item_cost(*id).await?);
+        }
+    }
+    let mut moves: Vec<MoveRow> = Vec::new();
+    let mut line_values: Vec<i64> = vec![0; lines.len()];
+    let t = head.doc_type;
+    let out_of_stock = matches!(
+        t,
+        DocType::Dispatch
+            | DocType::SalesInvoice
+            | DocType::CashSale
+            | DocType::VendorCredit
+            | DocType::StockTransfer
+    );
+    let into_stock = matches!(
+        t,
+        DocType::CreditNote | DocType::ItemReceipt | DocType::Bill
+    );
+
+    if t == DocType::AssemblyBuild {
+        return Err(AppError::invalid(
+            "doc_type",
+            "assembly builds need bills of materials, which are not available yet",
+        ));
+    }
+    // Stock leaving: check first, so a refusal changes nothing.
+    if out_of_stock {
+        let mut needs: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+        for l in lines.iter().filter(|l| is_stocked(l)) {
+            *needs.entry((l.item_id, site_of(l)?)).or_default() += l.qty_e4;
+        }
+        check_available(tx, &company, &needs, &facts).await?;
+    }
+    for (i, l) in lines.iter().enumerate() {
+        if !is_stocked(l) {
+            continue;
+        }
+        let site = site_of(l)?;
+        let fact = facts.get(&l.item_id);
+        let fallback = |c: &CostState| {
+            let avg = c.unit_cost_e4();
+            if avg > 0 {
+                avg
+            } else {
+                fact.map_or(0, |f| f.standard_cost_minor_e4)
+            }
+        };
+        let cost = costs.entry(l.item_id).or_default();
+        let mut push = |site_id: i64, qty_e4: i64, value_minor: i64| {
+            moves.push(MoveRow {
+                document_id: doc.id,
+                line_id: Some(l.id),
+                item_id: l.item_id,
+                site_id,
+                bin_id: l.bin_id,
+                qty_e4,
+                value_minor,
+                date: head.date.clone(),
+            });
+        };
+        match t {
+            DocType::StockTransfer => {
+                let to = head.to_site_id.ok_or_else(|| {
+                    AppError::invalid("to_site", "a stock transfer needs a destination site")
+                })?;
+                let value = cost.clone().issue(method, l.qty_e4, fallback(cost));
+                push(site, -l.qty_e4, -value);
+                push(to, l.qty_e4, value);
+            }
+            _ if out_of_stock => {
+                let fb = fallback(cost);
+                let value = cost.issue(method, l.qty_e4, fb);
+                push(site, -l.qty_e4, -value);
+                line_values[i] = -value;
+            }
+            _ if into_stock => {
+                let value = if t == DocType::CreditNote {
+                    prorate(fallback(cost), l.qty_e4, cartwright_core::costing::UNIT_E8)
+                } else {
+                    l.base_net_minor
+                };
+                cost.receive(method, l.qty_e4, value);
+                push(site, l.qty_e4, value);
+                line_values[i] = value;
+            }
+            DocType::StockAdjustment => {
+                let on_hand = tx.level(l.item_id, site).await?.on_hand_e4;
+                let delta = l.qty_e4 - on_hand;
+                let unit = match l.unit_cost_e4 {
+                    Some(c) => c * 10_i64.pow(bmu),
+                    None => fallback(cost),
+                };
+                let value = if delta > 0 {
+                    let v = prorate(unit, delta, cartwright_core::costing::UNIT_E8);
+                    cost.receive(method, delta, v);
+                    v
+                } else if delta < 0 {
+                    -cost.issue(method, -delta, unit)
+                } else {
+                    0
+                };
+                if delta != 0 {
+                    push(site, delta, value);
+                }
+                line_values[i] = value;
+            }
+            DocType::SalesOrder if company.auto_allocate => {
+                let level = tx.level(l.item_id, site).await?;
+                let free = (level.on_hand_e4 - level.allocated_e4).max(0);
+                let allocated = l.qty_e4.min(free);
+                if allocated > 0 {
+                    tx.change_level(l.item_id, site, 0, allocated, 0).await?;
+                    tx.set_line_allocation(l.id, allocated).await?;
+                }
+            }
+            DocType::PurchaseOrder => tx.change_level(l.item_id, site, 0, 0, l.qty_e4).await?,
+            _ => {}
+        }
+    }
+    for m in &moves {
+        tx.change_level(m.item_id, m.site_id, m.qty_e4, 0, 0)
+            .await?;
+    }
+    tx.insert_moves(&moves).await?;
+    for (id, state) in &costs {
+        tx.set_item_cost(*id, state).await?;
+    }
+    if t.posts() {
+        post(tx, &company, doc, &lines, &line_values, bmu).await?;
+    }
+    Ok(())
+}
+
+async fn post(
+    tx: &mut Tx,
+    company: &Company,
+    doc: &Document,
+    lines: &[LineRow],
+    line_values: &[i64],
+    bmu: u32,
+) -> Result<()> {
+    let facts = item_facts(tx, company, lines, bmu).await?;
+    let rate = doc.exchange_rate;
+    let posting_lines: Vec<PostingLine> = lines
+        .iter()
+        .zip(line_values)
+        .map(|(l, v)| PostingLine {
+            net_minor: l.net_minor,
+            base_net_minor: l.base_net_minor,
+            stock_value_minor: *v,
+            received_value_minor: None,
+            stocked: facts.get(&l.item_id).is_some_and(|f| f.stocked),
+        })
+        .collect();
+    let sales_side = matches!(
+        doc.doc_type,
+        DocType::SalesInvoice | DocType::CashSale | DocType::CreditNote
+    );
+    let mut groups: Vec<(Option<i64>, i64, i64)> = Vec::new();
+    for l in lines.iter() {
+        match groups
+            .iter_mut()
+            .find(|g| g.0 == l.tax_code_id && g.1 == l.tax_rate_e4)
+        {
+            Some(g) => g.2 += l.tax_minor,
+            None => groups.push((l.tax_code_id, l.tax_rate_e4, l.tax_minor)),
+        }
+    }
+    let mut taxes = Vec::new();
+    for (code, _, tax_minor) in groups {
+        if tax_minor == 0 {
+            continue;
+        }
+        let configured = match code {
+            Some(id) => {
+                let tc = tx.tax_code(id).await?;
+                let account_code = tc.and_then(|t| {
+                    if sales_side {
+                        t.sales_account
+                    } else {
+                        t.purchase_account
+                    }
+                });
+                match account_code {
+                    Some(c) => tx.account_by_code(&c).await?.map(|a| a.id),
+                    None => None,
+                }
+            }
+            None => None,
+        };
+        let account_id = match configured {
+            Some(a) => a,
+            None => {
+                role_account(
+                    tx,
+                    if sales_side {
+                        "tax_payable"
+                    } else {
+                        "tax_receivable"
+                    },
+                    None,
+                )
+                .await?
+            }
+        };
+        let mu = tx.minor_units_of(&doc.currency).await?.unwrap_or(2);
+        let base_tax = round_half_away(from_scaled(tax_minor, mu) * rate, bmu);
+        let base_tax_minor =
+            i64::try_from((base_tax * Decimal::from(10_i64.pow(bmu))).round()).unwrap_or(0);
+        taxes.push(PostingTax {
+            account_id,
+            tax_minor,
+            base_tax_minor,
+        });
+    }
+    let accounts = accounts(tx, &doc.currency).await?;
+    let input = PostingInput {
+        doc_type: doc.doc_type,
+        currency: &doc.currency,
+        base_currency: &company.base_currency,
+        rate,
+        accounts,
+        lines: &posting_lines,
+        taxes: &taxes,
+    };
+    let entries =
+        journal(&input).map_err(|e| AppError::Conflict(format!("posting rules failed: {e}")))?;
+    if !entries.is_empty() {
+        tx.insert_journal(
+            Some(doc.id),
+            &doc.date,
+            doc.doc_type.as_str(),
+            None,
+            &entries,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Reverses a SAVED document's stock moves, allocations and orders on `date`.
+pub(super) async fn reverse(tx: &mut Tx, doc: &Document, date: &str) -> Result<()> {
+    let company = tx.company().await?.ok_or_else(no_company)?;
+    let method: CostingMethod = company.costing_method;
+    let moves = tx.document_moves(doc.id).await?;
+    let item_ids: Vec<i64> = moves.iter().map(|m| m.item_id).collect();
+    tx.lock_items(&item_ids).await?;
+    // Undoing goods that came in takes them out again: refuse if they are no longer there.
+    if company.negative_stock == NegativeStockPolicy::Refuse {
+        let mut needs: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+        for m in moves.iter().filter(|m| m.qty_e4 > 0) {
+            *needs.entry((m.item_id, m.site_id)).or_default() += m.qty_e4;
+        }
+        for (&(item_id, site_id), &needed) in &needs {
+            let level = tx.level(item_id, site_id).await?;
+            if level.on_hand_e4 < needed {
+                let code = tx
+                    .item(item_id)
+                    .await?
+                    .map_or_else(|| item_id.to_string(), |i| i.code);
+                let site = site_code(tx, site_id).await?;
+                return Err(AppError::invalid(
+                    "status",
+                    format!(
+                        "voiding would take {code} at {site} below zero: {} on hand, {} to take back",
+                        qty(level.on_hand_e4),
+                        qty(needed)
+                    ),
+                ));
+            }
+        }
+    }
+    let mut reversed = Vec::with_capacity(moves.len());
+    let mut costs: HashMap<i64, CostState> = HashMap::new();
+    for m in &moves {
+        if let Entry::Vacant(v) = costs.entry(m.item_id) {
+            v.insert(tx.item_cost(m.item_id).await?);
+        }
+        // A transfer's two moves cancel in the company-wide cost state.
+        if doc.doc_type != DocType::StockTransfer
+            && let Some(c) = costs.get_mut(&m.item_id)
+        {
+            c.reverse(method, m.qty_e4, m.value_minor);
+        }
+        tx.change_level(m.item_id, m.site_id, -m.qty_e4, 0, 0)
+            .await?;
+        reversed.push(MoveRow {
+            qty_e4: -m.qty_e4,
+            value_minor: -m.value_minor,
+            date: date.to_owned(),
+            ..m.clone()
+        });
+    }
+    tx.insert_moves(&reversed).await?;
+    for (id, state) in &costs {
+        tx.set_item_cost(*id, state).await?;
+    }
+    let lines = tx.document_line_rows(doc.id).await?;
+    for l in &lines {
+        let Some(site) = l.site_id else { continue };
+        match doc.doc_type {
+            DocType::SalesOrder if l.allocated_e4 > 0 => {
+                tx.change_level(l.item_id, site, 0, -l.allocated_e4, 0)
+                    .await?;
+                tx.set_line_allocation(l.id, 0).await?;
+            }
+            DocType::PurchaseOrder => {
+                let facts = item_facts(tx, &company, std::slice::from_ref(l), 2).await?;
+                if facts.get(&l.item_id).is_some_and(|f| f.stocked) {
+                    tx.change_level(l.item_id, site, 0, 0, -l.qty_e4).await?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+impl App {
+    /// Stock levels per item and site, optionally of one item.
+    pub async fn stock_levels(
+        &self,
+        who: &Principal,
+        item: Option<&str>,
+    ) -> Result<Vec<StockLevelView>> {
+        who.require(Resource::Documents, Access::Read)?;
+        let mut tx = self.store.read().await?;
+        let item_id = match item {
+            Some(code) => Some(
+                tx.item_id(code)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("item", format!("unknown item '{code}'")))?,
+            ),
+            None => None,
+        };
+        let levels = tx.levels(item_id).await?;
+        let mut items: HashMap<i64, String> = HashMap::new();
+        let mut sites: HashMap<i64, String> = HashMap::new();
+        let mut out = Vec::with_capacity(levels.len());
+        for l in levels {
+            if let Entry::Vacant(v) = items.entry(l.item_id) {
+                v.insert(
+                    tx.item(l.item_id)
+                        .await?
+                        .map_or_else(|| l.item_id.to_string(), |i| i.code),
+                );
+            }
+            if let Entry::Vacant(v) = sites.entry(l.site_id) {
+                v.insert(site_code(&mut tx, l.site_id).await?);
+            }
+            let free = l.on_hand_e4 - l.allocated_e4;
+            out.push(StockLevelView {
+                item: items.get(&l.item_id).cloned().unwrap_or_default(),
+                site: sites.get(&l.site_id).cloned().unwrap_or_default(),
+                on_hand: qty(l.on_hand_e4),
+                allocated: qty(l.allocated_e4),
+                free: qty(free),
+                on_order: qty(l.on_order_e4),
+                available: qty(free + l.on_order_e4),
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,308 @@
+//! Documents: create and edit while PENDING, save (apply effects), void (reverse them), delete.
+
+mod effects;
+mod resolve;
+
+use cartwright_core::{
+    document::{DocStatus, DocumentInput, record::Document},
+    page::Page,
+    posting::reversal,
+    user::{Access, Resource},
+};
+use cartwright_store::{DocumentQuery, Tx};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{App, AppError, Principal, Result, audit, company::no_company, required_version};
+
+pub use effects::StockLevelView;
+
+/// One debit or credit of a document ("Show Account Entries").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Entry {
+    /// Journal id.
+    pub journal_id: i64,
+    /// Posting date.
+    pub date: String,
+    /// Account code.
+    pub account: String,
+    /// Account name.
+    pub account_name: String,
+    /// Debit in base currency.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub debit: rust_decimal::Decimal,
+    /// Credit in base currency.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub credit: rust_decimal::Decimal,
+    /// Currency of the source amount.
+    pub currency: String,
+    /// Source amount, signed (debit positive).
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: rust_decimal::Decimal,
+    /// Rate used.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub rate: rust_decimal::Decimal,
+    /// True for the lines of a void's reversing journal.
+    pub reversal: bool,
+}
+
+async fn load(tx: &mut Tx, id: i64) -> Result<Document> {
+    tx.document(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("document", id))
+}
+
+fn not_pending(d: &Document, what: &str) -> AppError {
+    AppError::invalid(
+        "status",
+        format!(
+            "document {} is {}; only a PENDING document can be {what}",
+            d.number.as_deref().unwrap_or("(unnumbered)"),
+            d.status.as_str()
+        ),
+    )
+}
+
+impl App {
+    /// Creates a PENDING document: no effect on stock or the books.
+    pub async fn create_document(
+        &self,
+        who: &Principal,
+        input: &DocumentInput,
+    ) -> Result<Document> {
+        who.require(Resource::Documents, Access::Write)?;
+        input.validate()?;
+        let mut tx = self.store.write().await?;
+        let row = resolve::document_row(&mut tx, input).await?;
+        let id = tx.insert_document(&row).await?;
+        let doc = load(&mut tx, id).await?;
+        audit(&mut tx, who, "documents", id, "create", None, Some(&doc)).await?;
+        tx.commit().await?;
+        Ok(doc)
+    }
+
+    /// Replaces a PENDING document (its type is fixed).
+    pub async fn update_document(
+        &self,
+        who: &Principal,
+        id: i64,
+        input: &DocumentInput,
+    ) -> Result<Document> {
+        who.require(Resource::Documents, Access::Write)?;
+        input.validate()?;
+        let version = required_version(input.version)?;
+        let mut tx = self.store.write().await?;
+        let before = load(&mut tx, id).await?;
+        if before.status != DocStatus::Pending {
+            return Err(not_pending(&before, "edited"));
+        }
+        if before.doc_type != input.doc_type {
+            return Err(AppError::invalid(
+                "doc_type",
+                "a document's type cannot change; convert it instead",
+            ));
+        }
+        let row = resolve::document_row(&mut tx, input).await?;
+        tx.replace_pending_document(id, version, &row).await?;
+        let after = load(&mut tx, id).await?;
+        audit(
+            &mut tx,
+            who,
+            "documents",
+            id,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Deletes a PENDING document.
+    pub async fn delete_document(&self, who: &Principal, id: i64) -> Result<()> {
+        who.require(Resource::Documents, Access::Write)?;
+        let mut tx = self.store.write().await?;
+        let before = load(&mut tx, id).await?;
+        if before.status != DocStatus::Pending || !tx.delete_pending_document(id).await? {
+            return Err(not_pending(&before, "deleted; void it instead"));
+        }
+        audit(&mut tx, who, "documents", id, "delete", Some(&before), None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One document.
+    pub async fn document(&self, who: &Principal, id: i64) -> Result<Document> {
+        who.require(Resource::Documents, Access::Read)?;
+        let mut tx = self.store.read().await?;
+        load(&mut tx, id).await
+    }
+
+    /// Documents, filtered and paged.
+    pub async fn list_documents(
+        &self,
+        who: &Principal,
+        q: &DocumentQuery,
+    ) -> Result<Page<Document>> {
+        who.require(Resource::Documents, Access::Read)?;
+        let mut tx = self.store.read().await?;
+        Ok(tx.list_documents(q).await?)
+    }
+
+    /// Saves a PENDING document: numbers it and applies its stock moves, allocations and
+    /// journal in one transaction, or nothing.
+    pub async fn save_document(
+        &self,
+        who: &Principal,
+        id: i64,
+        version: Option<i64>,
+    ) -> Result<Document> {
+        who.require(Resource::Documents, Access::Write)?;
+        let mut tx = self.store.write().await?;
+        let before = load(&mut tx, id).await?;
+        if before.status != DocStatus::Pending {
+            return Err(not_pending(&before, "saved"));
+        }
+        let version = version.unwrap_or(before.version);
+        effects::apply(&mut tx, &before).await?;
+        let number = tx.next_number(before.doc_type).await?;
+        tx.mark_saved(id, version, &number).await?;
+        let after = load(&mut tx, id).await?;
+        audit(
+            &mut tx,
+            who,
+            "documents",
+            id,
+            "save",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Voids a SAVED document on `date` (default: its own date): every effect is reversed
+    /// with new entries and the document becomes read-only.
+    pub async fn void_document(
+        &self,
+        who: &Principal,
+        id: i64,
+        date: Option<&str>,
+        version: Option<i64>,
+    ) -> Result<Document> {
+        who.require(Resource::Documents, Access::Write)?;
+        let mut tx = self.store.write().await?;
+        let before = load(&mut tx, id).await?;
+        if before.status != DocStatus::Saved {
+            return Err(AppError::invalid(
+                "status",
+                format!(
+                    "document {} is {}; only a SAVED document can be voided",
+                    before.number.as_deref().unwrap_or("(unnumbered)"),
+                    before.status.as_str()
+                ),
+            ));
+        }
+        let date = match date {
+            Some(d) => {
+                cartwright_core::validate::format_date(cartwright_core::validate::date("date", d)?)
+            }
+            None => before.date.clone(),
+        };
+        if date < before.date {
+            return Err(AppError::invalid(
+                "date",
+                format!(
+                    "a void cannot be dated before the document ({})",
+                    before.date
+                ),
+            ));
+        }
+        let version = version.unwrap_or(before.version);
+        effects::reverse(&mut tx, &before, &date).await?;
+        let journals: Vec<_> = tx.document_entries(id).await?;
+        let mut ids: Vec<i64> = journals
+            .iter()
+            .filter(|e| e.reverses.is_none())
+            .map(|e| e.journal_id)
+            .collect();
+        ids.dedup();
+        for jid in ids {
+            let lines: Vec<_> = journals
+                .iter()
+                .filter(|e| e.journal_id == jid)
+                .map(|e| e.line.clone())
+                .collect();
+            tx.insert_journal(Some(id), &date, "void", Some(jid), &reversal(&lines))
+                .await?;
+        }
+        tx.mark_void(id, version, &date).await?;
+        let after = load(&mut tx, id).await?;
+        audit(
+            &mut tx,
+            who,
+            "documents",
+            id,
+            "void",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The debits and credits a document posted (and their reversals, if voided).
+    pub async fn document_entries(&self, who: &Principal, id: i64) -> Result<Vec<Entry>> {
+        who.require(Resource::Documents, Access::Read)?;
+        let mut tx = self.store.read().await?;
+        load(&mut tx, id).await?;
+        let company = tx.company().await?.ok_or_else(no_company)?;
+        let bmu = tx
+            .minor_units_of(&company.base_currency)
+            .await?
+            .unwrap_or(2);
+        let rows = tx.document_entries(id).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut names = std::collections::HashMap::new();
+        for r in rows {
+            if let std::collections::hash_map::Entry::Vacant(v) = names.entry(r.line.account_id) {
+                let a = tx
+                    .account(r.line.account_id)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("account", r.line.account_id))?;
+                v.insert((a.code, a.name));
+            }
+            let (code, name) = names.get(&r.line.account_id).cloned().unwrap_or_default();
+            let mu = tx.minor_units_of(&r.line.currency).await?.unwrap_or(2);
+            let base = rust_decimal::Decimal::new(r.line.base_minor, bmu);
+            out.push(Entry {
+                journal_id: r.journal_id,
+                date: r.date,
+                account: code,
+                account_name: name,
+                debit: if r.line.base_minor > 0 {
+                    base
+                } else {
+                    rust_decimal::Decimal::new(0, bmu)
+                },
+                credit: if r.line.base_minor < 0 {
+                    -base
+                } else {
+                    rust_decimal::Decimal::new(0, bmu)
+                },
+                currency: r.line.currency.clone(),
+                amount: rust_decimal::Decimal::new(r.line.amount_minor, mu),
+                rate: r.line.rate.normalize(),
+                reversal: r.reverses.is_some(),
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,232 @@
+//! Document and stock routes.
+
+use axum::{
+    Json,
+    extract::State,
+    http::StatusCode,
+    routing::{delete, get, post, put},
+};
+use cartwright_app::{
+    App,
+    documents::{Entry, StockLevelView},
+};
+use cartwright_core::{
+    document::{DocumentInput, record::Document},
+    page::Page,
+    user::Resource,
+};
+use cartwright_store::{DocumentQuery, ListQuery};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::{
+    ApiError,
+    extract::{ApiJson, Auth, OptionalJson, Path, Query},
+    routing::{Doc, Routes, page_ref, schema_ref},
+};
+
+/// Query of the document list.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentParams {
+    doc_type: Option<String>,
+    status: Option<String>,
+    party: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    q: Option<String>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+}
+
+/// Body of `…/save`: the version read (optional; a stale one gets 409).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SaveRequest {
+    /// The version last read.
+    version: Option<i64>,
+}
+
+/// Body of `…/void`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct VoidRequest {
+    /// Void date, `YYYY-MM-DD` (default: the document's date).
+    date: Option<String>,
+    /// The version last read.
+    version: Option<i64>,
+}
+
+/// Query of the stock levels.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StockParams {
+    item: Option<String>,
+}
+
+async fn list(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(p): Query<DocumentParams>,
+) -> Result<Json<Page<Document>>, ApiError> {
+    let page: ListQuery = crate::extract::ListParams {
+        q: p.q,
+        cursor: p.cursor,
+        limit: p.limit,
+        ..Default::default()
+    }
+    .to_query()?;
+    let q = DocumentQuery {
+        doc_type: p.doc_type,
+        status: p.status.map(|s| s.to_uppercase()),
+        party: p.party,
+        from: p.from,
+        to: p.to,
+        page,
+    };
+    Ok(Json(app.list_documents(&who, &q).await?))
+}
+
+async fn create(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiJson(input): ApiJson<DocumentInput>,
+) -> Result<(StatusCode, Json<Document>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_document(&who, &input).await?),
+    ))
+}
+
+async fn read(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Document>, ApiError> {
+    Ok(Json(app.document(&who, id).await?))
+}
+
+async fn update(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<DocumentInput>,
+) -> Result<Json<Document>, ApiError> {
+    Ok(Json(app.update_document(&who, id, &input).await?))
+}
+
+async fn remove(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    app.delete_document(&who, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn save(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+    OptionalJson(body): OptionalJson<SaveRequest>,
+) -> Result<Json<Document>, ApiError> {
+    Ok(Json(app.save_document(&who, id, body.version).await?))
+}
+
+async fn void(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+    OptionalJson(body): OptionalJson<VoidRequest>,
+) -> Result<Json<Document>, ApiError> {
+    Ok(Json(
+        app.void_document(&who, id, body.date.as_deref(), body.version)
+            .await?,
+    ))
+}
+
+async fn entries(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Entry>>, ApiError> {
+    Ok(Json(app.document_entries(&who, id).await?))
+}
+
+async fn stock(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(p): Query<StockParams>,
+) -> Result<Json<Vec<StockLevelView>>, ApiError> {
+    Ok(Json(app.stock_levels(&who, p.item.as_deref()).await?))
+}
+
+fn entries_schema(
+    s: &mut crate::routing::Schemas,
+) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    let item = schema_ref::<Entry>(s);
+    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(item)
+            .build(),
+    ))
+}
+
+fn stock_schema(
+    s: &mut crate::routing::Schemas,
+) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    let item = schema_ref::<StockLevelView>(s);
+    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(item)
+            .build(),
+    ))
+}
+
+const DOC_QUERY: &[(&str, &str)] = &[
+    ("doc_type", "sales_invoice, purchase_order, … (see DocType)"),
+    ("status", "PENDING, SAVED or VOID"),
+    ("party", "customer or vendor code"),
+    ("from", "first date, YYYY-MM-DD"),
+    ("to", "last date, YYYY-MM-DD"),
+    ("q", "search in number, reference and memo"),
+    ("cursor", "next_cursor of the previous page"),
+    ("limit", "page size, 1 to 500 (default 50)"),
+];
+
+/// Adds the document and stock routes.
+pub(crate) fn routes(r: Routes) -> Routes {
+    let (read_g, write_g) = (
+        super::read(Resource::Documents),
+        super::write(Resource::Documents),
+    );
+    r.add("get", "/api/v1/documents", get(list), Doc { ok: (200, Some(page_ref::<Document>)), query: DOC_QUERY, ..super::doc("List documents", "documents", read_g) })
+        .add("post", "/api/v1/documents", post(create), Doc {
+            body: Some(schema_ref::<DocumentInput>),
+            ok: (201, Some(schema_ref::<Document>)),
+            ..super::doc("Create a PENDING document (no effect on stock or the books)", "documents", write_g)
+        })
+        .add("get", "/api/v1/documents/{id}", get(read), Doc { ok: (200, Some(schema_ref::<Document>)), ..super::doc("Read a document", "documents", read_g) })
+        .add("put", "/api/v1/documents/{id}", put(update), Doc {
+            body: Some(schema_ref::<DocumentInput>),
+            ok: (200, Some(schema_ref::<Document>)),
+            ..super::doc("Edit a PENDING document (send the version you read)", "documents", write_g)
+        })
+        .add("delete", "/api/v1/documents/{id}", delete(remove), Doc { ok: (204, None), ..super::doc("Delete a PENDING document", "documents", write_g) })
+        .add("post", "/api/v1/documents/{id}/save", post(save), Doc {
+            body: Some(schema_ref::<SaveRequest>),
+            ok: (200, Some(schema_ref::<Document>)),
+            ..super::doc("Save: number the document and apply its stock, allocation and journal effects in one transaction", "documents", write_g)
+        })
+        .add("post", "/api/v1/documents/{id}/void", post(void), Doc {
+            body: Some(schema_ref::<VoidRequest>),
+            ok: (200, Some(schema_ref::<Document>)),
+            ..super::doc("Void a saved document: reverse every effect with new entries dated the void date", "documents", write_g)
+        })
+        .add("get", "/api/v1/documents/{id}/entries", get(entries), Doc { ok: (200, Some(entries_schema)), ..super::doc("The debits and credits of a document", "documents", read_g) })
+        .add("get", "/api/v1/stock", get(stock), Doc {
+            ok: (200, Some(stock_schema)),
+            query: &[("item", "item code")],
+            ..super::doc("Stock per item and site: on hand, allocated, free, on order, available", "stock", read_g)
+        })
+}
