@@ -86,6 +86,21 @@ pub struct LineRow {
     pub unit_cost_e4: Option<i64>,
     /// Allocated quantity × 10^4.
     pub allocated_e4: i64,
+    /// The line this one was converted from.
+    pub source_line_id: Option<i64>,
+}
+
+/// Quantity converted from a line into documents of one type (VOID documents excluded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Converted {
+    /// The source line.
+    pub source_line_id: i64,
+    /// Type of the documents it went into.
+    pub into: DocType,
+    /// Quantity × 10^4.
+    pub qty_e4: i64,
+    /// Whether it passed through a dispatch on its way (an invoice of a dispatch of an order).
+    pub via_dispatch: bool,
 }
 
 /// What saving needs of a stored header.
@@ -192,6 +207,8 @@ fn document_from(r: &dyn DbRow) -> Result<Document> {
         total: from_scaled(r.i64("total_minor")?, mu),
         base_total: from_scaled(r.i64("base_total_minor")?, bmu),
         closed: r.bool("closed")?,
+        order_status: None,
+        allocation_status: None,
         void_date: r.opt_string("void_date")?,
         version: r.i64("version")?,
         created_at: r.string("created_at")?,
@@ -222,8 +239,26 @@ fn line_from(r: &dyn DbRow) -> Result<(i64, u32, u32, DocumentLine)> {
             tax: from_scaled(r.i64("tax_minor")?, mu),
             base_net: from_scaled(r.i64("base_net_minor")?, bmu),
             allocated: from_scaled(r.i64("allocated_e4")?, QUANTITY_SCALE).normalize(),
+            source_line: r.opt_i64("source_line_id")?,
+            progress: Vec::new(),
         },
     ))
+}
+
+fn converted_from(via_dispatch: bool) -> impl Fn(&dyn DbRow) -> Result<Converted> {
+    move |r| {
+        Ok(Converted {
+            source_line_id: r.i64("source_line_id")?,
+            into: parse_enum(
+                "documents",
+                "doc_type",
+                &r.string("doc_type")?,
+                DocType::parse,
+            )?,
+            qty_e4: r.i64("q")?,
+            via_dispatch,
+        })
+    }
 }
 
 fn line_row_from(r: &dyn DbRow) -> Result<LineRow> {
@@ -243,6 +278,7 @@ fn line_row_from(r: &dyn DbRow) -> Result<LineRow> {
         base_net_minor: r.i64("base_net_minor")?,
         unit_cost_e4: r.opt_i64("unit_cost_e4")?,
         allocated_e4: r.i64("allocated_e4")?,
+        source_line_id: r.opt_i64("source_line_id")?,
     })
 }
 
@@ -287,7 +323,7 @@ impl Tx {
                 {
                     let mut qb = sqlx::QueryBuilder::new(
                         "INSERT INTO document_lines (document_id, line_no, item_id, description, site_id, bin_id, qty_e4, unit_price_e6, \
-                         discount_e4, tax_code_id, tax_rate_e4, net_minor, tax_minor, base_net_minor, unit_cost_e4, allocated_e4) ",
+                         discount_e4, tax_code_id, tax_rate_e4, net_minor, tax_minor, base_net_minor, unit_cost_e4, allocated_e4, source_line_id) ",
                     );
                     qb.push_values(chunk.iter().enumerate(), |mut b, (i, l)| {
                         let line_no = i64::try_from(chunk_no * 400 + i + 1).unwrap_or(i64::MAX);
@@ -306,7 +342,8 @@ impl Tx {
                             .push_bind(l.tax_minor)
                             .push_bind(l.base_net_minor)
                             .push_bind(l.unit_cost_e4)
-                            .push_bind(l.allocated_e4);
+                            .push_bind(l.allocated_e4)
+                            .push_bind(l.source_line_id);
                     });
                     qb
                 }
@@ -411,7 +448,7 @@ impl Tx {
             self,
             sqlx::query(
                 "SELECT id, item_id, description, site_id, bin_id, qty_e4, unit_price_e6, discount_e4, tax_code_id, tax_rate_e4,
-                 net_minor, tax_minor, base_net_minor, unit_cost_e4, allocated_e4 FROM document_lines WHERE document_id = $1 ORDER BY line_no"
+                 net_minor, tax_minor, base_net_minor, unit_cost_e4, allocated_e4, source_line_id FROM document_lines WHERE document_id = $1 ORDER BY line_no"
             )
             .bind(id),
             line_row_from
@@ -529,7 +566,7 @@ impl Tx {
             sqlx::query(
                 "SELECT l.id, l.document_id, l.line_no, i.code AS item, l.description, s.code AS site, b.code AS bin, l.qty_e4,
                  l.unit_price_e6, l.discount_e4, t.code AS tax_code, l.tax_rate_e4, l.net_minor, l.tax_minor, l.base_net_minor,
-                 l.allocated_e4, c.minor_units, bc.minor_units AS base_minor_units
+                 l.allocated_e4, l.source_line_id, c.minor_units, bc.minor_units AS base_minor_units
                  FROM document_lines l JOIN documents d ON d.id = l.document_id JOIN currencies c ON c.code = d.currency
                  JOIN company co ON co.id = 1 JOIN currencies bc ON bc.code = co.base_currency
                  JOIN items i ON i.id = l.item_id LEFT JOIN sites s ON s.id = l.site_id LEFT JOIN bins b ON b.id = l.bin_id
@@ -580,6 +617,97 @@ impl Tx {
         let mut page = page_from_rows(rows, &q.page, |d| d.id);
         self.attach_lines(&mut page.items).await?;
         Ok(page)
+    }
+
+    /// How much of each line of documents `first..=last` went into later documents, by type.
+    pub async fn converted(&mut self, first: i64, last: i64) -> Result<Vec<Converted>> {
+        let direct = fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT c.source_line_id, d.doc_type, CAST(SUM(c.qty_e4) AS BIGINT) AS q
+                 FROM document_lines c JOIN documents d ON d.id = c.document_id JOIN document_lines s ON s.id = c.source_line_id
+                 WHERE d.status <> 'VOID' AND s.document_id BETWEEN $1 AND $2 GROUP BY c.source_line_id, d.doc_type"
+            )
+            .bind(first)
+            .bind(last),
+            converted_from(false)
+        );
+        let via = fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT c.source_line_id, gd.doc_type, CAST(SUM(g.qty_e4) AS BIGINT) AS q
+                 FROM document_lines g JOIN documents gd ON gd.id = g.document_id
+                 JOIN document_lines c ON c.id = g.source_line_id JOIN documents cd ON cd.id = c.document_id
+                 JOIN document_lines s ON s.id = c.source_line_id
+                 WHERE gd.status <> 'VOID' AND cd.status <> 'VOID' AND s.document_id BETWEEN $1 AND $2
+                 GROUP BY c.source_line_id, gd.doc_type"
+            )
+            .bind(first)
+            .bind(last),
+            converted_from(true)
+        );
+        Ok(direct.into_iter().chain(via).collect())
+    }
+
+    /// Ids, types, numbers and statuses of documents linked to `id`, with `true` when `id` is their source.
+    pub async fn related(&mut self, id: i64) -> Result<Vec<(bool, i64)>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT TRUE AS outgoing, to_document_id AS other FROM document_links WHERE from_document_id = $1
+                 UNION ALL SELECT FALSE AS outgoing, from_document_id AS other FROM document_links WHERE to_document_id = $1"
+            )
+            .bind(id),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.bool("outgoing")?, r.i64("other")?))
+        ))
+    }
+
+    /// Records that `to` was converted from `from`.
+    pub async fn link_documents(&mut self, from: i64, to: i64) -> Result<()> {
+        execute!(
+            self,
+            sqlx::query("INSERT INTO document_links (from_document_id, to_document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(from)
+                .bind(to)
+        );
+        Ok(())
+    }
+
+    /// Sets a document's closed flag.
+    pub async fn set_closed(&mut self, id: i64, closed: bool) -> Result<()> {
+        let now = self.now.clone();
+        execute!(
+            self,
+            sqlx::query("UPDATE documents SET closed = $1, version = version + 1, updated_at = $2 WHERE id = $3").bind(closed).bind(&now).bind(id)
+        );
+        Ok(())
+    }
+
+    /// One stored line by id with its document's id.
+    pub async fn line_row(&mut self, line_id: i64) -> Result<Option<(i64, LineRow)>> {
+        Ok(fetch_opt!(
+            self,
+            sqlx::query(
+                "SELECT document_id, id, item_id, description, site_id, bin_id, qty_e4, unit_price_e6, discount_e4, tax_code_id, tax_rate_e4,
+                 net_minor, tax_minor, base_net_minor, unit_cost_e4, allocated_e4, source_line_id FROM document_lines WHERE id = $1"
+            )
+            .bind(line_id),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("document_id")?, line_row_from(r)?))
+        ))
+    }
+
+    /// Value that stock moves of a line carried (base minor units, signed) and their quantity.
+    pub async fn line_moved(&mut self, line_id: i64) -> Result<(i64, i64)> {
+        Ok(fetch_opt!(
+            self,
+            sqlx::query(
+                "SELECT CAST(COALESCE(SUM(qty_e4), 0) AS BIGINT) AS q, CAST(COALESCE(SUM(value_minor), 0) AS BIGINT) AS v
+                 FROM stock_moves WHERE line_id = $1 AND qty_e4 <> 0"
+            )
+            .bind(line_id),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("q")?, r.i64("v")?))
+        )
+        .unwrap_or((0, 0)))
     }
 
     /// Whether a party has any document (its currency is then fixed).

@@ -27,6 +27,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_documents.sql"),
         include_str!("../migrations/postgres/0003_documents.sql"),
     ),
+    (
+        4,
+        "conversions",
+        include_str!("../migrations/sqlite/0004_conversions.sql"),
+        include_str!("../migrations/postgres/0004_conversions.sql"),
+    ),
 ];
 
 /// Number of migrations shipped.

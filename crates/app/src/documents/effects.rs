@@ -134,6 +134,44 @@ async fn check_available(
     Ok(())
 }
 
+/// For each line, the type of the document it was converted from and that source line.
+async fn sources_of(tx: &mut Tx, lines: &[LineRow]) -> Result<Vec<Option<(DocType, LineRow)>>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for l in lines {
+        let found = match l.source_line_id {
+            Some(src) => match tx.line_row(src).await? {
+                Some((doc_id, row)) => tx.document_head(doc_id).await?.map(|h| (h.doc_type, row)),
+                None => None,
+            },
+            None => None,
+        };
+        out.push(found);
+    }
+    Ok(out)
+}
+
+/// The quantity and (positive) value the goods of a credited line left stock with:
+/// the invoice line's own move, or that of the dispatch it was made from.
+async fn original_cost(
+    tx: &mut Tx,
+    source: Option<&(DocType, LineRow)>,
+) -> Result<Option<(i64, i64)>> {
+    let Some((_, src)) = source else {
+        return Ok(None);
+    };
+    let (q, v) = tx.line_moved(src.id).await?;
+    if q != 0 {
+        return Ok(Some((-q, -v)));
+    }
+    if let Some(parent) = src.source_line_id {
+        let (q, v) = tx.line_moved(parent).await?;
+        if q != 0 {
+            return Ok(Some((-q, -v)));
+        }
+    }
+    Ok(None)
+}
+
 /// The id of a system account, created from the default chart if an older company lacks it.
 async fn role_account(tx: &mut Tx, role: &str, currency: Option<&str>) -> Result<i64> {
     if let Some(id) = tx.role_account(role, currency).await? {
@@ -188,6 +226,7 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
         .await?
         .unwrap_or(2);
     let facts = item_facts(tx, &company, &lines, bmu).await?;
+    let sources = sources_of(tx, &lines).await?;
     let method = company.costing_method;
     let stocked_ids: Vec<i64> = lines
         .iter()
@@ -203,7 +242,13 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
             )
         })
     };
-    let is_stocked = |l: &LineRow| facts.get(&l.item_id).is_some_and(|f| f.stocked);
+    let moves_goods = |i: usize, l: &LineRow| {
+        facts.get(&l.item_id).is_some_and(|f| f.stocked)
+            && !matches!(
+                sources.get(i).and_then(|s| s.as_ref()).map(|s| s.0),
+                Some(DocType::Dispatch | DocType::ItemReceipt)
+            )
+    };
 
     let mut costs: HashMap<i64, CostState> = HashMap::new();
     for id in &stocked_ids {
@@ -236,13 +281,41 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
     // Stock leaving: check first, so a refusal changes nothing.
     if out_of_stock {
         let mut needs: BTreeMap<(i64, i64), i64> = BTreeMap::new();
-        for l in lines.iter().filter(|l| is_stocked(l)) {
+        for (i, l) in lines.iter().enumerate().filter(|(i, l)| moves_goods(*i, l)) {
+            let _ = i;
             *needs.entry((l.item_id, site_of(l)?)).or_default() += l.qty_e4;
         }
         check_available(tx, &company, &needs, &facts).await?;
     }
+    let mut received_values: Vec<Option<i64>> = vec![None; lines.len()];
     for (i, l) in lines.iter().enumerate() {
-        if !is_stocked(l) {
+        let source = sources.get(i).and_then(|s| s.as_ref());
+        // Conversions first: what the source held for this line is released.
+        if let Some((src_type, src)) = source {
+            let take = l.qty_e4.min(src.allocated_e4).max(0);
+            match (src_type, src.site_id) {
+                (DocType::SalesOrder, Some(site)) if take > 0 => {
+                    tx.change_level(src.item_id, site, 0, -take, 0).await?;
+                    tx.set_line_allocation(src.id, src.allocated_e4 - take)
+                        .await?;
+                }
+                (DocType::PurchaseOrder, Some(site)) if take > 0 => {
+                    tx.change_level(src.item_id, site, 0, 0, -take).await?;
+                    tx.set_line_allocation(src.id, src.allocated_e4 - take)
+                        .await?;
+                }
+                (DocType::ItemReceipt, _) => {
+                    let (moved_qty, moved_value) = tx.line_moved(src.id).await?;
+                    received_values[i] = Some(if moved_qty == 0 {
+                        0
+                    } else {
+                        prorate(moved_value, l.qty_e4, moved_qty)
+                    });
+                }
+                _ => {}
+            }
+        }
+        if !moves_goods(i, l) {
             continue;
         }
         let site = site_of(l)?;
@@ -285,7 +358,10 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
             }
             _ if into_stock => {
                 let value = if t == DocType::CreditNote {
-                    prorate(fallback(cost), l.qty_e4, cartwright_core::costing::UNIT_E8)
+                    match original_cost(tx, source).await? {
+                        Some((q, v)) if q != 0 => prorate(v, l.qty_e4, q),
+                        _ => prorate(fallback(cost), l.qty_e4, cartwright_core::costing::UNIT_E8),
+                    }
                 } else {
                     l.base_net_minor
                 };
@@ -323,7 +399,11 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
                     tx.set_line_allocation(l.id, allocated).await?;
                 }
             }
-            DocType::PurchaseOrder => tx.change_level(l.item_id, site, 0, 0, l.qty_e4).await?,
+            DocType::PurchaseOrder => {
+                // For purchase-order lines, the allocated column holds what is still on order.
+                tx.change_level(l.item_id, site, 0, 0, l.qty_e4).await?;
+                tx.set_line_allocation(l.id, l.qty_e4).await?;
+            }
             _ => {}
         }
     }
@@ -336,7 +416,16 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
         tx.set_item_cost(*id, state).await?;
     }
     if t.posts() {
-        post(tx, &company, doc, &lines, &line_values, bmu).await?;
+        post(
+            tx,
+            &company,
+            doc,
+            &lines,
+            &line_values,
+            &received_values,
+            bmu,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -347,6 +436,7 @@ async fn post(
     doc: &Document,
     lines: &[LineRow],
     line_values: &[i64],
+    received_values: &[Option<i64>],
     bmu: u32,
 ) -> Result<()> {
     let facts = item_facts(tx, company, lines, bmu).await?;
@@ -354,12 +444,14 @@ async fn post(
     let posting_lines: Vec<PostingLine> = lines
         .iter()
         .zip(line_values)
-        .map(|(l, v)| PostingLine {
+        .zip(received_values)
+        .map(|((l, v), received)| PostingLine {
             net_minor: l.net_minor,
             base_net_minor: l.base_net_minor,
             stock_value_minor: *v,
-            received_value_minor: None,
-            stocked: facts.get(&l.item_id).is_some_and(|f| f.stocked),
+            received_value_minor: *received,
+            stocked: facts.get(&l.item_id).is_some_and(|f| f.stocked)
+                && (*v != 0 || received.is_some() || l.qty_e4 == 0),
         })
         .collect();
     let sales_side = matches!(
@@ -506,6 +598,20 @@ pub(super) async fn reverse(tx: &mut Tx, doc: &Document, date: &str) -> Result<(
         tx.set_item_cost(*id, state).await?;
     }
     let lines = tx.document_line_rows(doc.id).await?;
+    // Goods received against a purchase order go back on order.
+    for (l, source) in lines.iter().zip(sources_of(tx, &lines).await?) {
+        if let Some((DocType::PurchaseOrder, po)) = source
+            && let Some(site) = po.site_id
+            && !po_closed(tx, po.id).await?
+        {
+            let back = l.qty_e4.min(po.qty_e4 - po.allocated_e4).max(0);
+            if back > 0 {
+                tx.change_level(po.item_id, site, 0, 0, back).await?;
+                tx.set_line_allocation(po.id, po.allocated_e4 + back)
+                    .await?;
+            }
+        }
+    }
     for l in &lines {
         let Some(site) = l.site_id else { continue };
         match doc.doc_type {
@@ -514,16 +620,26 @@ pub(super) async fn reverse(tx: &mut Tx, doc: &Document, date: &str) -> Result<(
                     .await?;
                 tx.set_line_allocation(l.id, 0).await?;
             }
-            DocType::PurchaseOrder => {
-                let facts = item_facts(tx, &company, std::slice::from_ref(l), 2).await?;
-                if facts.get(&l.item_id).is_some_and(|f| f.stocked) {
-                    tx.change_level(l.item_id, site, 0, 0, -l.qty_e4).await?;
-                }
+            DocType::PurchaseOrder if l.allocated_e4 > 0 => {
+                tx.change_level(l.item_id, site, 0, 0, -l.allocated_e4)
+                    .await?;
+                tx.set_line_allocation(l.id, 0).await?;
             }
             _ => {}
         }
     }
     Ok(())
+}
+
+/// Whether the document holding line `line_id` is closed or void.
+async fn po_closed(tx: &mut Tx, line_id: i64) -> Result<bool> {
+    let Some((doc_id, _)) = tx.line_row(line_id).await? else {
+        return Ok(true);
+    };
+    Ok(tx
+        .document(doc_id)
+        .await?
+        .is_none_or(|d| d.closed || d.status != cartwright_core::document::DocStatus::Saved))
 }
 
 impl App {

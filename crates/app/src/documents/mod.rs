@@ -1,5 +1,6 @@
 //! Documents: create and edit while PENDING, save (apply effects), void (reverse them), delete.
 
+mod convert;
 mod effects;
 mod resolve;
 
@@ -15,6 +16,7 @@ use utoipa::ToSchema;
 
 use crate::{App, AppError, Principal, Result, audit, company::no_company, required_version};
 
+pub use convert::{ConvertInput, ConvertLine, Related};
 pub use effects::StockLevelView;
 
 /// One debit or credit of a document ("Show Account Entries").
@@ -50,10 +52,44 @@ pub struct Entry {
     pub reversal: bool,
 }
 
-async fn load(tx: &mut Tx, id: i64) -> Result<Document> {
-    tx.document(id)
+/// Fills in each line's progress and the order statuses of `docs` (sorted by id).
+pub(crate) async fn annotate(tx: &mut Tx, docs: &mut [Document]) -> Result<()> {
+    let (Some(first), Some(last)) = (docs.first().map(|d| d.id), docs.last().map(|d| d.id)) else {
+        return Ok(());
+    };
+    let converted: Vec<(
+        i64,
+        cartwright_core::document::DocType,
+        rust_decimal::Decimal,
+    )> = tx
+        .converted(first, last)
         .await?
-        .ok_or_else(|| AppError::not_found("document", id))
+        .into_iter()
+        .map(|c| {
+            (
+                c.source_line_id,
+                c.into,
+                cartwright_core::money::from_scaled(
+                    c.qty_e4,
+                    cartwright_core::money::QUANTITY_SCALE,
+                )
+                .normalize(),
+            )
+        })
+        .collect();
+    for d in docs {
+        cartwright_core::document::progress::annotate(d, &converted);
+    }
+    Ok(())
+}
+
+async fn load(tx: &mut Tx, id: i64) -> Result<Document> {
+    let mut doc = tx
+        .document(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("document", id))?;
+    annotate(tx, std::slice::from_mut(&mut doc)).await?;
+    Ok(doc)
 }
 
 fn not_pending(d: &Document, what: &str) -> AppError {
@@ -151,7 +187,9 @@ impl App {
     ) -> Result<Page<Document>> {
         who.require(Resource::Documents, Access::Read)?;
         let mut tx = self.store.read().await?;
-        Ok(tx.list_documents(q).await?)
+        let mut page = tx.list_documents(q).await?;
+        annotate(&mut tx, &mut page.items).await?;
+        Ok(page)
     }
 
     /// Saves a PENDING document: numbers it and applies its stock moves, allocations and

@@ -196,6 +196,13 @@ pub(super) async fn document_row(tx: &mut Tx, input: &DocumentInput) -> Result<D
             },
             None => (None, Decimal::ZERO),
         };
+        if let Some(src) = l.source_line {
+            match tx.line_row(src).await? {
+                Some((_, row)) if row.item_id == item_id => {}
+                Some(_) => errs.push(f("source_line"), format!("line {src} is for another item")),
+                None => errs.push(f("source_line"), format!("unknown line {src}")),
+            }
+        }
         let discount = l.discount_percent.unwrap_or_default();
         let qty_e4 = errs
             .check(to_scaled(l.quantity, QUANTITY_SCALE, &f("quantity")))
@@ -238,6 +245,7 @@ pub(super) async fn document_row(tx: &mut Tx, input: &DocumentInput) -> Result<D
             base_net_minor: 0,
             unit_cost_e4,
             allocated_e4: 0,
+            source_line_id: l.source_line,
         });
     }
     if !errs.is_empty() {

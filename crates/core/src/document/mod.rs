@@ -1,6 +1,7 @@
 //! Documents: quotes, orders, dispatches, invoices, receipts, bills, credits and
 //! stock documents, with their lifecycle (PENDING → SAVED → VOID).
 
+pub mod progress;
 pub mod record;
 pub mod totals;
 
@@ -171,6 +172,9 @@ pub struct LineInput {
     #[schema(value_type = Option<String>)]
     #[serde(default, with = "rust_decimal::serde::str_option")]
     pub unit_cost: Option<Decimal>,
+    /// Id of the line this one was converted from (set by `…/convert`; send it back when editing).
+    #[serde(default)]
+    pub source_line: Option<i64>,
 }
 
 /// Body to create or update a PENDING document.

@@ -55,6 +55,21 @@ pub struct DocumentLine {
     #[schema(value_type = String)]
     #[serde(with = "rust_decimal::serde::str")]
     pub allocated: Decimal,
+    /// Id of the line this one was converted from.
+    pub source_line: Option<i64>,
+    /// How much of this line went into later documents, by type (VOID ones excluded).
+    pub progress: Vec<Progress>,
+}
+
+/// Quantity of a line converted into documents of one type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Progress {
+    /// `dispatched`, `invoiced`, `received`, `billed`, `ordered`, `credited`.
+    pub stage: String,
+    /// Quantity.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub quantity: Decimal,
 }
 
 /// A document as the API shows it.
@@ -110,6 +125,10 @@ pub struct Document {
     pub base_total: Decimal,
     /// Closed (orders no longer expected to be fulfilled).
     pub closed: bool,
+    /// Orders: Pending, Open, Fulfilled, OverFulfilled or Closed.
+    pub order_status: Option<String>,
+    /// Sales orders: NotAllocated, PartiallyAllocated or FullyAllocated.
+    pub allocation_status: Option<String>,
     /// Date of the void, if voided.
     pub void_date: Option<String>,
     /// Optimistic-concurrency version.

@@ -8,7 +8,7 @@ use axum::{
 };
 use cartwright_app::{
     App,
-    documents::{Entry, StockLevelView},
+    documents::{ConvertInput, Entry, Related, StockLevelView},
 };
 use cartwright_core::{
     document::{DocumentInput, record::Document},
@@ -153,6 +153,42 @@ async fn entries(
     Ok(Json(app.document_entries(&who, id).await?))
 }
 
+async fn convert(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<ConvertInput>,
+) -> Result<(StatusCode, Json<Document>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.convert_document(&who, id, &input).await?),
+    ))
+}
+
+async fn related(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Related>>, ApiError> {
+    Ok(Json(app.related_documents(&who, id).await?))
+}
+
+async fn close(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Document>, ApiError> {
+    Ok(Json(app.close_document(&who, id).await?))
+}
+
+async fn allocate(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Document>, ApiError> {
+    Ok(Json(app.allocate_document(&who, id).await?))
+}
+
 async fn stock(
     State(app): State<App>,
     Auth(who): Auth,
@@ -165,6 +201,17 @@ fn entries_schema(
     s: &mut crate::routing::Schemas,
 ) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
     let item = schema_ref::<Entry>(s);
+    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(item)
+            .build(),
+    ))
+}
+
+fn related_schema(
+    s: &mut crate::routing::Schemas,
+) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    let item = schema_ref::<Related>(s);
     utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
         utoipa::openapi::schema::ArrayBuilder::new()
             .items(item)
@@ -224,6 +271,14 @@ pub(crate) fn routes(r: Routes) -> Routes {
             ..super::doc("Void a saved document: reverse every effect with new entries dated the void date", "documents", write_g)
         })
         .add("get", "/api/v1/documents/{id}/entries", get(entries), Doc { ok: (200, Some(entries_schema)), ..super::doc("The debits and credits of a document", "documents", read_g) })
+        .add("post", "/api/v1/documents/{id}/convert", post(convert), Doc {
+            body: Some(schema_ref::<ConvertInput>),
+            ok: (201, Some(schema_ref::<Document>)),
+            ..super::doc("Convert a saved document, whole or by line, into a new PENDING one (quote → order → dispatch → invoice; PO → receipt → bill; invoice → credit note)", "documents", write_g)
+        })
+        .add("get", "/api/v1/documents/{id}/related", get(related), Doc { ok: (200, Some(related_schema)), ..super::doc("Documents converted from or into this one", "documents", read_g) })
+        .add("post", "/api/v1/documents/{id}/close", post(close), Doc { ok: (200, Some(schema_ref::<Document>)), ..super::doc("Close an order: release what is still allocated or on order", "documents", write_g) })
+        .add("post", "/api/v1/documents/{id}/allocate", post(allocate), Doc { ok: (200, Some(schema_ref::<Document>)), ..super::doc("Allocate free stock to what a sales order still needs", "documents", write_g) })
         .add("get", "/api/v1/stock", get(stock), Doc {
             ok: (200, Some(stock_schema)),
             query: &[("item", "item code")],

@@ -19,7 +19,7 @@ crate::on_both_backends!(
 );
 
 /// A company in USD with EUR at 1.10, two sites, a stock item, a service, 20 % tax, and parties.
-async fn fixture(b: Backend) -> TestApp {
+pub(crate) async fn fixture(b: Backend) -> TestApp {
     let t = TestApp::spawn(b).await;
     t.create(
         "/api/v1/exchange-rates",
@@ -68,11 +68,11 @@ async fn fixture(b: Backend) -> TestApp {
     t
 }
 
-async fn doc(t: &TestApp, body: Value) -> Value {
+pub(crate) async fn doc(t: &TestApp, body: Value) -> Value {
     t.create("/api/v1/documents", body).await
 }
 
-async fn save(t: &TestApp, d: &Value) -> Value {
+pub(crate) async fn save(t: &TestApp, d: &Value) -> Value {
     let a = t
         .json(
             Method::POST,
@@ -90,7 +90,7 @@ async fn save(t: &TestApp, d: &Value) -> Value {
     a.body
 }
 
-async fn receive(t: &TestApp, item: &str, qty: &str, price: &str) -> Value {
+pub(crate) async fn receive(t: &TestApp, item: &str, qty: &str, price: &str) -> Value {
     let d = doc(
         t,
         json!({"doc_type": "item_receipt", "party": "V-US", "date": "2026-01-02", "site": "MAIN",
@@ -101,7 +101,7 @@ async fn receive(t: &TestApp, item: &str, qty: &str, price: &str) -> Value {
 }
 
 /// `(account code, debit, credit)` of a document's entries.
-async fn entries(t: &TestApp, d: &Value) -> Vec<(String, String, String)> {
+pub(crate) async fn entries(t: &TestApp, d: &Value) -> Vec<(String, String, String)> {
     let a = t
         .get(&format!("/api/v1/documents/{}/entries", d["id"]))
         .await;
@@ -120,12 +120,12 @@ async fn entries(t: &TestApp, d: &Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn e(code: &str, debit: &str, credit: &str) -> (String, String, String) {
+pub(crate) fn e(code: &str, debit: &str, credit: &str) -> (String, String, String) {
     (code.to_owned(), debit.to_owned(), credit.to_owned())
 }
 
 /// `(on_hand, allocated, on_order)` of an item at a site.
-async fn level(t: &TestApp, item: &str, site: &str) -> (String, String, String) {
+pub(crate) async fn level(t: &TestApp, item: &str, site: &str) -> (String, String, String) {
     let a = t.get(&format!("/api/v1/stock?item={item}")).await;
     a.body
         .as_array()
@@ -157,7 +157,7 @@ async fn stock(t: &TestApp) -> Vec<Value> {
 }
 
 /// The books balance, stored levels equal the moves, and the stock account equals the stock value.
-async fn invariants(t: &TestApp) {
+pub(crate) async fn invariants(t: &TestApp) {
     let mut tx = t.app.store().read().await.unwrap();
     let balances = tx.account_balances().await.unwrap();
     assert_eq!(

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod concurrency;
+mod conversions;
 mod csv;
 mod documents;
 mod master_data;
