@@ -248,6 +248,24 @@ pub(super) async fn document_row(tx: &mut Tx, input: &DocumentInput) -> Result<D
             source_line_id: l.source_line,
         });
     }
+    // A count is one figure per item and site: two lines would each be measured against the same on-hand.
+    if input.doc_type == DocType::StockAdjustment {
+        for (i, l) in lines.iter().enumerate() {
+            if let Some(first) = lines
+                .iter()
+                .take(i)
+                .position(|o| o.item_id == l.item_id && o.site_id == l.site_id)
+            {
+                errs.push(
+                    format!("lines[{i}].item"),
+                    format!(
+                        "this item and site are already counted on line {}",
+                        first + 1
+                    ),
+                );
+            }
+        }
+    }
     if !errs.is_empty() {
         return Err(errs.into());
     }
