@@ -162,9 +162,7 @@ fn random_doc(rng: &mut Rng) -> DocumentInput {
             };
             let qty = Decimal::new(
                 i64::try_from(rng.below(40)).unwrap() + 1,
-                i64::try_from(rng.below(2))
-                    .map_or(0, |s| u32::try_from(s).unwrap())
-                    .into(),
+                u32::try_from(rng.below(2)).unwrap(),
             );
             let qty = if t == DocType::StockAdjustment {
                 Decimal::from(rng.below(12))
