@@ -473,6 +473,35 @@ impl Tx {
         Ok(format!("{prefix}{n:06}"))
     }
 
+    /// Sets the number prefix of a document type (the counter carries on).
+    pub async fn set_prefix(&mut self, doc_type: DocType, prefix: &str) -> Result<()> {
+        execute!(
+            self,
+            sqlx::query(
+                "INSERT INTO doc_sequences (doc_type, prefix, next_number) VALUES ($1, $2, 1)
+                 ON CONFLICT (doc_type) DO UPDATE SET prefix = excluded.prefix"
+            )
+            .bind(doc_type.as_str())
+            .bind(prefix)
+        );
+        Ok(())
+    }
+
+    /// Prefix and next number of every document type that has one stored.
+    pub async fn sequences(&mut self) -> Result<Vec<(String, String, i64)>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT doc_type, prefix, next_number FROM doc_sequences ORDER BY doc_type"
+            ),
+            |r: &dyn DbRow| Ok::<_, StoreError>((
+                r.string("doc_type")?,
+                r.string("prefix")?,
+                r.i64("next_number")?
+            ))
+        ))
+    }
+
     /// Marks a PENDING document SAVED with its number, if `version` is current.
     pub async fn mark_saved(&mut self, id: i64, version: i64, number: &str) -> Result<()> {
         let now = self.now.clone();

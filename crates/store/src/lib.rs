@@ -34,7 +34,7 @@ pub use listing::ListQuery;
 pub use masters::{AccountRow, PaymentTermsRow, PriceListRow, SiteRow, TaxCodeRow};
 pub use migrations::MIGRATION_COUNT;
 pub use parties::PartyRow;
-pub use stock::{Level, MoveRow};
+pub use stock::{Level, MoveRow, MoveView};
 pub use users::{NewUser, UserAuth};
 
 use std::{str::FromStr, time::Duration};

@@ -40,7 +40,7 @@ impl ListQuery {
     }
 
     /// Rows to fetch: one more than the page, to know whether another page follows.
-    pub(crate) fn fetch_limit(&self) -> i64 {
+    pub fn fetch_limit(&self) -> i64 {
         self.page_size() + 1
     }
 

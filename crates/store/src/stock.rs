@@ -28,6 +28,31 @@ pub struct MoveRow {
     pub date: String,
 }
 
+/// A stored stock move with readable references.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveView {
+    /// Move id.
+    pub id: i64,
+    /// Date.
+    pub date: String,
+    /// Document id.
+    pub document_id: i64,
+    /// Document type.
+    pub doc_type: String,
+    /// Document number.
+    pub number: Option<String>,
+    /// Item code.
+    pub item: String,
+    /// Site code.
+    pub site: String,
+    /// Bin code.
+    pub bin: Option<String>,
+    /// Quantity × 10^4.
+    pub qty_e4: i64,
+    /// Value, base minor units.
+    pub value_minor: i64,
+}
+
 /// Stock figures of one item at one site (× 10^4).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Level {
@@ -178,6 +203,43 @@ impl Tx {
                 qty_e4: r.i64("qty_e4")?,
                 value_minor: r.i64("value_minor")?,
                 date: r.string("move_date")?,
+            })
+        ))
+    }
+
+    /// Stock moves, newest last, with their document's type and number and the item and site codes.
+    pub async fn list_moves(
+        &mut self,
+        item_id: Option<i64>,
+        site_id: Option<i64>,
+        document_id: Option<i64>,
+        q: &crate::ListQuery,
+    ) -> Result<Vec<MoveView>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT m.id, m.move_date, m.document_id, d.doc_type, d.number, i.code AS item, s.code AS site, b.code AS bin, m.qty_e4, m.value_minor
+                 FROM stock_moves m JOIN documents d ON d.id = m.document_id JOIN items i ON i.id = m.item_id JOIN sites s ON s.id = m.site_id
+                 LEFT JOIN bins b ON b.id = m.bin_id
+                 WHERE m.id > $1 AND ($2 IS NULL OR m.item_id = $2) AND ($3 IS NULL OR m.site_id = $3) AND ($4 IS NULL OR m.document_id = $4)
+                 ORDER BY m.id LIMIT $5"
+            )
+            .bind(q.after)
+            .bind(item_id)
+            .bind(site_id)
+            .bind(document_id)
+            .bind(q.fetch_limit()),
+            |r: &dyn DbRow| Ok::<_, StoreError>(MoveView {
+                id: r.i64("id")?,
+                date: r.string("move_date")?,
+                document_id: r.i64("document_id")?,
+                doc_type: r.string("doc_type")?,
+                number: r.opt_string("number")?,
+                item: r.string("item")?,
+                site: r.string("site")?,
+                bin: r.opt_string("bin")?,
+                qty_e4: r.i64("qty_e4")?,
+                value_minor: r.i64("value_minor")?,
             })
         ))
     }

@@ -642,7 +642,92 @@ async fn po_closed(tx: &mut Tx, line_id: i64) -> Result<bool> {
         .is_none_or(|d| d.closed || d.status != cartwright_core::document::DocStatus::Saved))
 }
 
+/// One stock move as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct StockMoveView {
+    /// Move id.
+    pub id: i64,
+    /// Date.
+    pub date: String,
+    /// Document id.
+    pub document_id: i64,
+    /// Document type.
+    pub doc_type: String,
+    /// Document number.
+    pub number: Option<String>,
+    /// Item code.
+    pub item: String,
+    /// Site code.
+    pub site: String,
+    /// Bin code.
+    pub bin: Option<String>,
+    /// Quantity, positive in, negative out.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub quantity: Decimal,
+    /// Value at cost in base currency, same sign as the quantity.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub value: Decimal,
+}
+
 impl App {
+    /// Stock moves filtered by item, site or document, oldest first, paged by `q`.
+    pub async fn stock_moves(
+        &self,
+        who: &Principal,
+        item: Option<&str>,
+        site: Option<&str>,
+        document: Option<i64>,
+        q: &cartwright_store::ListQuery,
+    ) -> Result<cartwright_core::page::Page<StockMoveView>> {
+        who.require(Resource::Documents, Access::Read)?;
+        let mut tx = self.store.read().await?;
+        let company = tx.company().await?.ok_or_else(no_company)?;
+        let bmu = tx
+            .minor_units_of(&company.base_currency)
+            .await?
+            .unwrap_or(2);
+        let item_id = match item {
+            Some(code) => Some(
+                tx.item_id(code)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("item", format!("unknown item '{code}'")))?,
+            ),
+            None => None,
+        };
+        let site_id = match site {
+            Some(code) => Some(
+                tx.site_id(code)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("site", format!("unknown site '{code}'")))?,
+            ),
+            None => None,
+        };
+        let rows = tx.list_moves(item_id, site_id, document, q).await?;
+        let size = usize::try_from(q.fetch_limit() - 1).unwrap_or(usize::MAX);
+        let next_cursor = (rows.len() > size)
+            .then(|| rows.get(size.saturating_sub(1)).map(|m| m.id.to_string()))
+            .flatten();
+        let items = rows
+            .into_iter()
+            .take(size)
+            .map(|m| StockMoveView {
+                id: m.id,
+                date: m.date,
+                document_id: m.document_id,
+                doc_type: m.doc_type,
+                number: m.number,
+                item: m.item,
+                site: m.site,
+                bin: m.bin,
+                quantity: qty(m.qty_e4),
+                value: Decimal::new(m.value_minor, bmu),
+            })
+            .collect();
+        Ok(cartwright_core::page::Page { items, next_cursor })
+    }
+
     /// Stock levels per item and site, optionally of one item.
     pub async fn stock_levels(
         &self,

@@ -17,7 +17,8 @@ use utoipa::ToSchema;
 use crate::{App, AppError, Principal, Result, audit, company::no_company, required_version};
 
 pub use convert::{ConvertInput, ConvertLine, Related};
-pub use effects::StockLevelView;
+
+pub use effects::{StockLevelView, StockMoveView};
 
 /// One debit or credit of a document ("Show Account Entries").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -103,7 +104,88 @@ fn not_pending(d: &Document, what: &str) -> AppError {
     )
 }
 
+/// Numbering of one document type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+pub struct Sequence {
+    /// Document type.
+    pub doc_type: cartwright_core::document::DocType,
+    /// Prefix, e.g. `INV-`.
+    pub prefix: String,
+    /// The number the next saved document gets.
+    pub next_number: i64,
+}
+
+/// Body to change a prefix.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrefixInput {
+    /// New prefix: 1 to 12 characters, no spaces.
+    pub prefix: String,
+}
+
 impl App {
+    /// Prefix and next number of every document type.
+    pub async fn sequences(&self, who: &Principal) -> Result<Vec<Sequence>> {
+        who.require(Resource::Documents, Access::Read)?;
+        let mut tx = self.store.read().await?;
+        let stored = tx.sequences().await?;
+        Ok(cartwright_core::document::DocType::ALL
+            .iter()
+            .map(|t| match stored.iter().find(|s| s.0 == t.as_str()) {
+                Some((_, prefix, next)) => Sequence {
+                    doc_type: *t,
+                    prefix: prefix.clone(),
+                    next_number: *next,
+                },
+                None => Sequence {
+                    doc_type: *t,
+                    prefix: t.default_prefix().to_owned(),
+                    next_number: 1,
+                },
+            })
+            .collect())
+    }
+
+    /// Changes the number prefix of a document type; numbers already given stay as they are.
+    pub async fn set_prefix(
+        &self,
+        who: &Principal,
+        doc_type: &str,
+        input: &PrefixInput,
+    ) -> Result<Sequence> {
+        who.require(Resource::Company, Access::Write)?;
+        let t = cartwright_core::document::DocType::parse(doc_type)
+            .ok_or_else(|| AppError::not_found("document type", doc_type))?;
+        let p = input.prefix.as_str();
+        if p.is_empty()
+            || p.chars().count() > 12
+            || p.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(AppError::invalid(
+                "prefix",
+                format!("'{p}' must be 1 to 12 characters without spaces"),
+            ));
+        }
+        let mut tx = self.store.write().await?;
+        tx.set_prefix(t, p).await?;
+        audit::<PrefixInput>(
+            &mut tx,
+            who,
+            "document_sequences",
+            0,
+            "update",
+            None,
+            Some(input),
+        )
+        .await?;
+        tx.commit().await?;
+        self.sequences(who)
+            .await?
+            .into_iter()
+            .find(|s| s.doc_type == t)
+            .ok_or_else(|| AppError::not_found("document type", doc_type))
+    }
+
     /// Creates a PENDING document: no effect on stock or the books.
     pub async fn create_document(
         &self,

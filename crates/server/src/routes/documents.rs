@@ -8,7 +8,9 @@ use axum::{
 };
 use cartwright_app::{
     App,
-    documents::{ConvertInput, Entry, Related, StockLevelView},
+    documents::{
+        ConvertInput, Entry, PrefixInput, Related, Sequence, StockLevelView, StockMoveView,
+    },
 };
 use cartwright_core::{
     document::{DocumentInput, record::Document},
@@ -55,6 +57,17 @@ struct VoidRequest {
     date: Option<String>,
     /// The version last read.
     version: Option<i64>,
+}
+
+/// Query of the stock moves.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoveParams {
+    item: Option<String>,
+    site: Option<String>,
+    document: Option<i64>,
+    cursor: Option<String>,
+    limit: Option<i64>,
 }
 
 /// Query of the stock levels.
@@ -189,6 +202,39 @@ async fn allocate(
     Ok(Json(app.allocate_document(&who, id).await?))
 }
 
+async fn moves(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(p): Query<MoveParams>,
+) -> Result<Json<Page<StockMoveView>>, ApiError> {
+    let q = crate::extract::ListParams {
+        cursor: p.cursor,
+        limit: p.limit,
+        ..Default::default()
+    }
+    .to_query()?;
+    Ok(Json(
+        app.stock_moves(&who, p.item.as_deref(), p.site.as_deref(), p.document, &q)
+            .await?,
+    ))
+}
+
+async fn sequences(
+    State(app): State<App>,
+    Auth(who): Auth,
+) -> Result<Json<Vec<Sequence>>, ApiError> {
+    Ok(Json(app.sequences(&who).await?))
+}
+
+async fn set_prefix(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(doc_type): Path<String>,
+    ApiJson(input): ApiJson<PrefixInput>,
+) -> Result<Json<Sequence>, ApiError> {
+    Ok(Json(app.set_prefix(&who, &doc_type, &input).await?))
+}
+
 async fn stock(
     State(app): State<App>,
     Auth(who): Auth,
@@ -212,6 +258,17 @@ fn related_schema(
     s: &mut crate::routing::Schemas,
 ) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
     let item = schema_ref::<Related>(s);
+    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(item)
+            .build(),
+    ))
+}
+
+fn sequences_schema(
+    s: &mut crate::routing::Schemas,
+) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    let item = schema_ref::<Sequence>(s);
     utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
         utoipa::openapi::schema::ArrayBuilder::new()
             .items(item)
@@ -279,6 +336,17 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .add("get", "/api/v1/documents/{id}/related", get(related), Doc { ok: (200, Some(related_schema)), ..super::doc("Documents converted from or into this one", "documents", read_g) })
         .add("post", "/api/v1/documents/{id}/close", post(close), Doc { ok: (200, Some(schema_ref::<Document>)), ..super::doc("Close an order: release what is still allocated or on order", "documents", write_g) })
         .add("post", "/api/v1/documents/{id}/allocate", post(allocate), Doc { ok: (200, Some(schema_ref::<Document>)), ..super::doc("Allocate free stock to what a sales order still needs", "documents", write_g) })
+        .add("get", "/api/v1/stock/moves", get(moves), Doc {
+            ok: (200, Some(page_ref::<StockMoveView>)),
+            query: &[("item", "item code"), ("site", "site code"), ("document", "document id"), ("cursor", "next_cursor of the previous page"), ("limit", "page size, 1 to 500")],
+            ..super::doc("Stock moves: every change of stock, immutable", "stock", read_g)
+        })
+        .add("get", "/api/v1/document-sequences", get(sequences), Doc { ok: (200, Some(sequences_schema)), ..super::doc("Number prefix and next number of each document type", "documents", read_g) })
+        .add("put", "/api/v1/document-sequences/{doc_type}", put(set_prefix), Doc {
+            body: Some(schema_ref::<PrefixInput>),
+            ok: (200, Some(schema_ref::<Sequence>)),
+            ..super::doc("Change the number prefix of a document type", "documents", super::write(Resource::Company))
+        })
         .add("get", "/api/v1/stock", get(stock), Doc {
             ok: (200, Some(stock_schema)),
             query: &[("item", "item code")],

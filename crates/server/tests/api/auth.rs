@@ -17,7 +17,9 @@ crate::on_both_backends!(
 
 /// A concrete URL for a routed path (ids and codes filled in).
 fn concrete(path: &str) -> String {
-    path.replace("{id}", "1").replace("{code}", "EUR")
+    path.replace("{id}", "1")
+        .replace("{code}", "EUR")
+        .replace("{doc_type}", "sales_invoice")
 }
 
 async fn read_only_token_cannot_write_anything(b: Backend) {

@@ -493,7 +493,11 @@ async fn garbage_on_every_write_route_is_refused_without_500_or_effect(b: Backen
         if r.method == "get" {
             continue;
         }
-        let url = r.path.replace("{id}", "1").replace("{code}", "EUR");
+        let url = r
+            .path
+            .replace("{id}", "1")
+            .replace("{code}", "EUR")
+            .replace("{doc_type}", "sales_invoice");
         let method: Method = r.method.to_uppercase().parse().unwrap();
         for body in &bodies {
             let ct = if url.ends_with("/import") {

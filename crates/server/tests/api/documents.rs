@@ -16,6 +16,7 @@ crate::on_both_backends!(
     transfers_adjustments_orders_and_allocation_move_the_right_figures,
     bad_document_input_is_refused_and_stores_nothing,
     numbers_are_per_type_and_never_reused,
+    stock_moves_list_every_change_with_its_document,
 );
 
 /// A company in USD with EUR at 1.10, two sites, a stock item, a service, 20 % tax, and parties.
@@ -782,4 +783,91 @@ async fn numbers_are_per_type_and_never_reused(b: Backend) {
         .await
         .body;
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+}
+
+async fn stock_moves_list_every_change_with_its_document(b: Backend) {
+    let t = fixture(b).await;
+    let r = receive(&t, "WIDGET", "5", "2").await;
+    let tr = doc(&t, json!({"doc_type": "stock_transfer", "date": "2026-01-05", "site": "MAIN", "to_site": "EAST", "lines": [{"item": "WIDGET", "quantity": "2"}]})).await;
+    let tr = save(&t, &tr).await;
+    let moves = t.get("/api/v1/stock/moves?item=WIDGET").await.body;
+    let rows: Vec<(String, String, String, String)> = moves["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["number"].as_str().unwrap().to_owned(),
+                m["site"].as_str().unwrap().to_owned(),
+                m["quantity"].as_str().unwrap().to_owned(),
+                m["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let (rn, tn) = (
+        r["number"].as_str().unwrap().to_owned(),
+        tr["number"].as_str().unwrap().to_owned(),
+    );
+    assert_eq!(
+        rows,
+        [
+            (rn.clone(), "MAIN".into(), "5".into(), "10.00".into()),
+            (tn.clone(), "MAIN".into(), "-2".into(), "-4.00".into()),
+            (tn, "EAST".into(), "2".into(), "4.00".into())
+        ]
+    );
+    let by_doc = t
+        .get(&format!("/api/v1/stock/moves?document={}", r["id"]))
+        .await
+        .body;
+    assert_eq!(by_doc["items"].as_array().unwrap().len(), 1);
+    let paged = t.get("/api/v1/stock/moves?limit=2").await.body;
+    assert_eq!(
+        (
+            paged["items"].as_array().unwrap().len(),
+            paged["next_cursor"].is_string()
+        ),
+        (2, true)
+    );
+    // A new prefix applies to the next number; the counter carries on.
+    let set = t
+        .json(
+            Method::PUT,
+            "/api/v1/document-sequences/item_receipt",
+            json!({"prefix": "GRN/"}),
+        )
+        .await;
+    assert_eq!(
+        (
+            set.status,
+            set.body["prefix"].as_str(),
+            set.body["next_number"].as_i64()
+        ),
+        (StatusCode::OK, Some("GRN/"), Some(2))
+    );
+    assert_eq!(
+        receive(&t, "WIDGET", "1", "2").await["number"],
+        "GRN/000002"
+    );
+    let bad = t
+        .json(
+            Method::PUT,
+            "/api/v1/document-sequences/item_receipt",
+            json!({"prefix": "has space"}),
+        )
+        .await;
+    assert_eq!(
+        (bad.status, bad.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "prefix")
+    );
+    assert_eq!(
+        t.json(
+            Method::PUT,
+            "/api/v1/document-sequences/nonsense",
+            json!({"prefix": "X"})
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
 }
