@@ -94,5 +94,56 @@ pub async fn run(app: &App, rows: usize) -> anyhow::Result<()> {
         app.list_items(&who, &q).await?;
     }
     report("search (q=…, limit 10)", searches, started);
+    documents(app, rows.min(100)).await
+}
+
+/// Times the save of a 100-line sales order (with allocation) and a 100-line invoice (stock, cost, journal).
+async fn documents(app: &App, lines: usize) -> anyhow::Result<()> {
+    use cartwright_core::document::{DocType, DocumentInput, LineInput};
+    let who = Principal::cli();
+    app.create_site(&who, &serde_json::from_value(serde_json::json!({"code": "MAIN", "name": "Main"}))?).await?;
+    app.create_party(&who, cartwright_core::party::PartyKind::Customer, &serde_json::from_value(serde_json::json!({"code": "C", "name": "C"}))?)
+        .await?;
+    app.create_party(&who, cartwright_core::party::PartyKind::Vendor, &serde_json::from_value(serde_json::json!({"code": "V", "name": "V"}))?)
+        .await?;
+    let body = |doc_type: DocType, party: &str| DocumentInput {
+        doc_type,
+        party: Some(party.to_owned()),
+        date: "2026-01-05".into(),
+        due_date: None,
+        currency: None,
+        exchange_rate: None,
+        site: Some("MAIN".into()),
+        to_site: None,
+        reference: None,
+        memo: None,
+        prices_include_tax: None,
+        lines: (0..lines)
+            .map(|i| LineInput {
+                item: format!("B-{i:07}"),
+                description: None,
+                site: None,
+                bin: None,
+                quantity: rust_decimal::Decimal::from(3),
+                unit_price: Some(rust_decimal::Decimal::new(1999, 2)),
+                discount_percent: None,
+                tax_code: None,
+                unit_cost: None,
+                source_line: None,
+            })
+            .collect(),
+        version: None,
+    };
+    let receipt = app.create_document(&who, &body(DocType::ItemReceipt, "V")).await?;
+    app.save_document(&who, receipt.id, None).await?;
+    for (what, t) in [("sales order, 100 lines", DocType::SalesOrder), ("sales invoice, 100 lines", DocType::SalesInvoice)] {
+        let started = Instant::now();
+        let d = app.create_document(&who, &body(t, "C")).await?;
+        let created = started.elapsed();
+        let started = Instant::now();
+        app.save_document(&who, d.id, None).await?;
+        let saved = started.elapsed();
+        println!("{what:<28} create {:>7.1} ms  save {:>7.1} ms", created.as_secs_f64() * 1000.0, saved.as_secs_f64() * 1000.0);
+    }
     Ok(())
 }
