@@ -101,11 +101,23 @@ pub async fn run(app: &App, rows: usize) -> anyhow::Result<()> {
 async fn documents(app: &App, lines: usize) -> anyhow::Result<()> {
     use cartwright_core::document::{DocType, DocumentInput, LineInput};
     let who = Principal::cli();
-    app.create_site(&who, &serde_json::from_value(serde_json::json!({"code": "MAIN", "name": "Main"}))?).await?;
-    app.create_party(&who, cartwright_core::party::PartyKind::Customer, &serde_json::from_value(serde_json::json!({"code": "C", "name": "C"}))?)
-        .await?;
-    app.create_party(&who, cartwright_core::party::PartyKind::Vendor, &serde_json::from_value(serde_json::json!({"code": "V", "name": "V"}))?)
-        .await?;
+    app.create_site(
+        &who,
+        &serde_json::from_value(serde_json::json!({"code": "MAIN", "name": "Main"}))?,
+    )
+    .await?;
+    app.create_party(
+        &who,
+        cartwright_core::party::PartyKind::Customer,
+        &serde_json::from_value(serde_json::json!({"code": "C", "name": "C"}))?,
+    )
+    .await?;
+    app.create_party(
+        &who,
+        cartwright_core::party::PartyKind::Vendor,
+        &serde_json::from_value(serde_json::json!({"code": "V", "name": "V"}))?,
+    )
+    .await?;
     let body = |doc_type: DocType, party: &str| DocumentInput {
         doc_type,
         party: Some(party.to_owned()),
@@ -134,16 +146,25 @@ async fn documents(app: &App, lines: usize) -> anyhow::Result<()> {
             .collect(),
         version: None,
     };
-    let receipt = app.create_document(&who, &body(DocType::ItemReceipt, "V")).await?;
+    let receipt = app
+        .create_document(&who, &body(DocType::ItemReceipt, "V"))
+        .await?;
     app.save_document(&who, receipt.id, None).await?;
-    for (what, t) in [("sales order, 100 lines", DocType::SalesOrder), ("sales invoice, 100 lines", DocType::SalesInvoice)] {
+    for (what, t) in [
+        ("sales order, 100 lines", DocType::SalesOrder),
+        ("sales invoice, 100 lines", DocType::SalesInvoice),
+    ] {
         let started = Instant::now();
         let d = app.create_document(&who, &body(t, "C")).await?;
         let created = started.elapsed();
         let started = Instant::now();
         app.save_document(&who, d.id, None).await?;
         let saved = started.elapsed();
-        println!("{what:<28} create {:>7.1} ms  save {:>7.1} ms", created.as_secs_f64() * 1000.0, saved.as_secs_f64() * 1000.0);
+        println!(
+            "{what:<28} create {:>7.1} ms  save {:>7.1} ms",
+            created.as_secs_f64() * 1000.0,
+            saved.as_secs_f64() * 1000.0
+        );
     }
     Ok(())
 }

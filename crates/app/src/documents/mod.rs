@@ -2,6 +2,7 @@
 
 mod convert;
 mod effects;
+mod reorder;
 mod resolve;
 
 use cartwright_core::{
@@ -19,6 +20,7 @@ use crate::{App, AppError, Principal, Result, audit, company::no_company, requir
 pub use convert::{ConvertInput, ConvertLine, Related};
 
 pub use effects::{StockLevelView, StockMoveView};
+pub use reorder::ReorderLine;
 
 /// One debit or credit of a document ("Show Account Entries").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]

@@ -9,7 +9,8 @@ use axum::{
 use cartwright_app::{
     App,
     documents::{
-        ConvertInput, Entry, PrefixInput, Related, Sequence, StockLevelView, StockMoveView,
+        ConvertInput, Entry, PrefixInput, Related, ReorderLine, Sequence, StockLevelView,
+        StockMoveView,
     },
 };
 use cartwright_core::{
@@ -235,6 +236,32 @@ async fn set_prefix(
     Ok(Json(app.set_prefix(&who, &doc_type, &input).await?))
 }
 
+async fn reorder(
+    State(app): State<App>,
+    Auth(who): Auth,
+) -> Result<Json<Vec<ReorderLine>>, ApiError> {
+    Ok(Json(app.reorder_report(&who).await?))
+}
+
+/// Body of the reorder action.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ReorderRequest {
+    /// Date of the purchase orders, `YYYY-MM-DD`.
+    date: String,
+}
+
+async fn reorder_pos(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiJson(body): ApiJson<ReorderRequest>,
+) -> Result<(StatusCode, Json<Vec<Document>>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_reorder_pos(&who, &body.date).await?),
+    ))
+}
+
 async fn stock(
     State(app): State<App>,
     Auth(who): Auth,
@@ -269,6 +296,28 @@ fn sequences_schema(
     s: &mut crate::routing::Schemas,
 ) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
     let item = schema_ref::<Sequence>(s);
+    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(item)
+            .build(),
+    ))
+}
+
+fn reorder_schema(
+    s: &mut crate::routing::Schemas,
+) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    let item = schema_ref::<ReorderLine>(s);
+    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(item)
+            .build(),
+    ))
+}
+
+fn documents_schema(
+    s: &mut crate::routing::Schemas,
+) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    let item = schema_ref::<Document>(s);
     utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
         utoipa::openapi::schema::ArrayBuilder::new()
             .items(item)
@@ -346,6 +395,15 @@ pub(crate) fn routes(r: Routes) -> Routes {
             body: Some(schema_ref::<PrefixInput>),
             ok: (200, Some(schema_ref::<Sequence>)),
             ..super::doc("Change the number prefix of a document type", "documents", super::write(Resource::Company))
+        })
+        .add("get", "/api/v1/reports/reorder", get(reorder), Doc {
+            ok: (200, Some(reorder_schema)),
+            ..super::doc("Stock items below their reorder level, with a suggested order per preferred vendor", "stock", read_g)
+        })
+        .add("post", "/api/v1/reports/reorder/purchase-orders", post(reorder_pos), Doc {
+            body: Some(schema_ref::<ReorderRequest>),
+            ok: (201, Some(documents_schema)),
+            ..super::doc("Create the suggested purchase orders (PENDING), one per preferred vendor", "stock", write_g)
         })
         .add("get", "/api/v1/stock", get(stock), Doc {
             ok: (200, Some(stock_schema)),

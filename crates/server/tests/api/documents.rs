@@ -17,6 +17,7 @@ crate::on_both_backends!(
     bad_document_input_is_refused_and_stores_nothing,
     numbers_are_per_type_and_never_reused,
     stock_moves_list_every_change_with_its_document,
+    reorder_report_suggests_and_creates_purchase_orders_per_vendor,
 );
 
 /// A company in USD with EUR at 1.10, two sites, a stock item, a service, 20 % tax, and parties.
@@ -870,4 +871,95 @@ async fn stock_moves_list_every_change_with_its_document(b: Backend) {
         .status,
         StatusCode::NOT_FOUND
     );
+}
+
+async fn reorder_report_suggests_and_creates_purchase_orders_per_vendor(b: Backend) {
+    let t = fixture(b).await;
+    t.create(
+        "/api/v1/vendors",
+        json!({"code": "V-EU", "name": "Euro Maker", "currency": "EUR"}),
+    )
+    .await;
+    for (code, vendor, level) in [
+        ("LOW-1", Some("V-US"), "10"),
+        ("LOW-2", Some("V-EU"), "5"),
+        ("LOW-3", None, "3"),
+        ("OK-1", Some("V-US"), "2"),
+    ] {
+        let mut body = json!({"code": code, "item_type": "stock", "reorder_level": level, "standard_cost": "1.25"});
+        if let Some(v) = vendor {
+            body["preferred_vendor"] = json!(v);
+        }
+        t.create("/api/v1/items", body).await;
+    }
+    receive(&t, "LOW-1", "4", "1").await; // available 4 < 10
+    receive(&t, "OK-1", "4", "1").await; // available 4 >= 2
+    let report = t.get("/api/v1/reports/reorder").await.body;
+    let rows: Vec<(String, Option<String>, String, String)> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["item"].as_str().unwrap().to_owned(),
+                r["vendor"].as_str().map(str::to_owned),
+                r["suggested"].as_str().unwrap().to_owned(),
+                r["unit_price"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "LOW-1".to_owned(),
+                Some("V-US".to_owned()),
+                "6".to_owned(),
+                "1.25".to_owned()
+            ),
+            (
+                "LOW-2".to_owned(),
+                Some("V-EU".to_owned()),
+                "5".to_owned(),
+                "0".to_owned()
+            ),
+            ("LOW-3".to_owned(), None, "3".to_owned(), "0".to_owned()),
+        ]
+    );
+    let made = t
+        .json(
+            Method::POST,
+            "/api/v1/reports/reorder/purchase-orders",
+            json!({"date": "2026-01-20"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let pos = made.body.as_array().unwrap();
+    let mut vendors: Vec<_> = pos
+        .iter()
+        .map(|p| {
+            (
+                p["party"].as_str().unwrap(),
+                p["status"].as_str().unwrap(),
+                p["currency"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    vendors.sort_unstable();
+    assert_eq!(
+        vendors,
+        [("V-EU", "PENDING", "EUR"), ("V-US", "PENDING", "USD")]
+    );
+    // Once saved, the orders count as on order and the items drop off the report.
+    for p in pos {
+        save(&t, p).await;
+    }
+    let after = t.get("/api/v1/reports/reorder").await.body;
+    let left: Vec<_> = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["item"].as_str().unwrap())
+        .collect();
+    assert_eq!(left, ["LOW-3"]);
 }
