@@ -333,6 +333,7 @@ impl App {
                 item_type: item_type.unwrap_or(ItemType::Stock),
                 unit: row.string("unit"),
                 prices,
+                components: Vec::new(),
                 standard_cost: row.decimal("standard_cost", &mut errors),
                 barcode: row.string("barcode"),
                 weight_kg: row.decimal("weight_kg", &mut errors),
@@ -370,7 +371,10 @@ impl App {
         let mut writes = Vec::with_capacity(inputs.len());
         for (row, v, price_cols) in inputs {
             match item_row(&mut tx, &mut refs, &v).await? {
-                Ok(r) => writes.push((row, v, r)),
+                Ok(mut r) => {
+                    r.components = None;
+                    writes.push((row, v, r));
+                }
                 Err(e) => errors.extend(row.field_errors(e, |f| {
                     f.strip_prefix("prices[")
                         .and_then(|r| r.split(']').next())

@@ -459,6 +459,24 @@ const VENDORS: &[(&str, &str, &str, &str, &str)] = &[
     ),
 ];
 
+/// Bills of materials of the demo kits and assemblies.
+fn components_of(code: &str) -> Vec<cartwright_core::item::Component> {
+    let parts: &[(&str, &str)] = match code {
+        "KIT-STARTER" => &[("WID-100", "2"), ("BOLT-M6", "1"), ("NUT-M6", "1")],
+        "KIT-GADGET3" => &[("GAD-RED", "1"), ("GAD-BLU", "1"), ("GAD-GRN", "1")],
+        "ASM-TOOLBOX" => &[("WID-150", "2"), ("BOLT-M8", "1")],
+        "ASM-LAMPSET" => &[("LAMP-DESK", "1"), ("CHARGER-65", "1")],
+        _ => &[],
+    };
+    parts
+        .iter()
+        .map(|(item, q)| cartwright_core::item::Component {
+            item: (*item).into(),
+            quantity: dec(q),
+        })
+        .collect()
+}
+
 impl App {
     /// Creates the demo company and its data, unless a company exists already; then
     /// (re)sets the demo administrator's password. Returns whether data was created.
@@ -661,6 +679,7 @@ impl App {
                     item_type: *item_type,
                     unit: Some((*unit).into()),
                     prices,
+                    components: components_of(code),
                     standard_cost: Some(dec(cost)),
                     barcode: None,
                     weight_kg: None,

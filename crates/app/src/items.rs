@@ -37,6 +37,24 @@ pub(crate) async fn item_row(
         Some(c) => errs.check(refs.vendor(tx, "preferred_vendor", c).await?),
         None => None,
     };
+    let mut components = Vec::with_capacity(v.components.len());
+    for (i, (code, qty)) in v.components.iter().enumerate() {
+        match tx.item_id(code).await? {
+            Some(id) => {
+                if let Some(q) = errs.check(to_scaled(
+                    *qty,
+                    QUANTITY_SCALE,
+                    &format!("components[{i}].quantity"),
+                )) {
+                    components.push((id, q));
+                }
+            }
+            None => errs.push(
+                format!("components[{i}].item"),
+                format!("unknown item '{code}'"),
+            ),
+        }
+    }
     let standard_cost_e4 = errs.check(to_scaled(v.standard_cost, UNIT_COST_SCALE, "standard_cost"));
     let weight_e4 = errs.check(to_scaled(v.weight_kg, QUANTITY_SCALE, "weight_kg"));
     let reorder_level_e4 = errs.check(to_scaled(v.reorder_level, QUANTITY_SCALE, "reorder_level"));
@@ -46,6 +64,7 @@ pub(crate) async fn item_row(
         return Ok(Err(errs));
     };
     Ok(errs.into_result(ItemRow {
+        components: Some(components),
         code: v.code.clone(),
         description: v.description.clone(),
         item_type: v.item_type,

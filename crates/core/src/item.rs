@@ -63,6 +63,18 @@ pub struct ItemPrice {
     pub price: Decimal,
 }
 
+/// One component of a kit or assembly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    /// Component item code.
+    pub item: String,
+    /// Quantity per one kit or assembly.
+    #[schema(value_type = String, example = "2")]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub quantity: Decimal,
+}
+
 /// An item as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Item {
@@ -78,6 +90,8 @@ pub struct Item {
     pub unit: String,
     /// Sales prices per price list.
     pub prices: Vec<ItemPrice>,
+    /// Components, for kits and assemblies.
+    pub components: Vec<Component>,
     /// Standard unit cost in base currency (4 decimals).
     #[schema(value_type = String, example = "4.2500")]
     #[serde(with = "rust_decimal::serde::str")]
@@ -135,6 +149,9 @@ pub struct ItemInput {
     /// Sales prices (default none).
     #[serde(default)]
     pub prices: Vec<ItemPriceInput>,
+    /// Components of a kit or assembly (default none).
+    #[serde(default)]
+    pub components: Vec<Component>,
     /// Standard unit cost in base currency.
     #[schema(value_type = Option<String>)]
     #[serde(default, with = "rust_decimal::serde::str_option")]
@@ -178,6 +195,8 @@ pub struct ValidItem {
     pub unit: String,
     /// `(price-list code, price)`, each list at most once.
     pub prices: Vec<(String, Decimal)>,
+    /// `(component code, quantity per unit)`.
+    pub components: Vec<(String, Decimal)>,
     /// Standard cost.
     pub standard_cost: Decimal,
     /// Barcode.
@@ -248,6 +267,47 @@ impl ItemInput {
                 }
             }
         }
+        let mut components: Vec<(String, Decimal)> = Vec::with_capacity(self.components.len());
+        if !self.components.is_empty()
+            && !matches!(self.item_type, ItemType::Kit | ItemType::Assembly)
+        {
+            errs.push("components", "only kits and assemblies have components");
+        }
+        for (i, c) in self.components.iter().enumerate() {
+            let code = errs.check(validate::code(&format!("components[{i}].item"), &c.item));
+            if c.quantity <= Decimal::ZERO {
+                errs.push(
+                    format!("components[{i}].quantity"),
+                    format!("must be greater than zero (got {})", c.quantity),
+                );
+            } else if c.quantity.normalize().scale() > QUANTITY_SCALE {
+                errs.push(
+                    format!("components[{i}].quantity"),
+                    format!(
+                        "{} has more than {QUANTITY_SCALE} decimal places",
+                        c.quantity
+                    ),
+                );
+            }
+            if let Some(code) = code {
+                if code.eq_ignore_ascii_case(&self.code) {
+                    errs.push(
+                        format!("components[{i}].item"),
+                        "an item cannot be its own component",
+                    );
+                } else if components
+                    .iter()
+                    .any(|(c, _)| c.eq_ignore_ascii_case(&code))
+                {
+                    errs.push(
+                        format!("components[{i}].item"),
+                        format!("component '{code}' is given twice"),
+                    );
+                } else {
+                    components.push((code, c.quantity.normalize()));
+                }
+            }
+        }
         let standard_cost = errs.check(scaled_non_negative(
             "standard_cost",
             self.standard_cost,
@@ -297,6 +357,7 @@ impl ItemInput {
                 item_type: self.item_type,
                 unit,
                 prices,
+                components,
                 standard_cost,
                 barcode,
                 weight_kg,

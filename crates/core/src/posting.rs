@@ -243,8 +243,10 @@ pub fn journal(input: &PostingInput<'_>) -> Result<Vec<JournalLine>, Unbalanced>
             }
         }
         DocType::AssemblyBuild => {
+            // Components leave stock and the assembly enters it at their summed cost.
             for l in input.lines {
                 b.base(a.stock, l.stock_value_minor);
+                b.base(a.stock, -l.stock_value_minor);
             }
         }
         DocType::Quote | DocType::SalesOrder | DocType::PurchaseOrder | DocType::StockTransfer => {}

@@ -1,7 +1,7 @@
 //! Items and their prices per price list.
 
 use cartwright_core::{
-    item::{Item, ItemPrice, ItemType},
+    item::{Component, Item, ItemPrice, ItemType},
     money::{QUANTITY_SCALE, UNIT_COST_SCALE, from_scaled},
     page::Page,
 };
@@ -39,6 +39,9 @@ pub struct ItemRow {
     pub preferred_vendor_id: Option<i64>,
     /// Active.
     pub active: bool,
+    /// Components (kits and assemblies): `(component item id, quantity × 10^4 per unit)`;
+    /// `None` keeps what is stored (CSV rows carry no components).
+    pub components: Option<Vec<(i64, i64)>>,
 }
 
 fn item_from(r: &dyn DbRow) -> Result<Item> {
@@ -54,6 +57,7 @@ fn item_from(r: &dyn DbRow) -> Result<Item> {
         )?,
         unit: r.string("unit")?,
         prices: Vec::new(),
+        components: Vec::new(),
         standard_cost: from_scaled(r.i64("standard_cost_e4")?, UNIT_COST_SCALE).normalize(),
         barcode: r.string("barcode")?,
         weight_kg: from_scaled(r.i64("weight_e4")?, QUANTITY_SCALE).normalize(),
@@ -143,6 +147,11 @@ impl Tx {
         }
         let pairs: Vec<(i64, &ItemRow)> = ids.iter().copied().zip(rows).collect();
         self.insert_prices_bulk(&pairs).await?;
+        for (id, r) in &pairs {
+            if let Some(c) = &r.components {
+                self.replace_components(*id, c).await?;
+            }
+        }
         Ok(ids)
     }
 
@@ -197,7 +206,39 @@ impl Tx {
             );
         }
         let pairs: Vec<(i64, &ItemRow)> = rows.iter().map(|(id, _, r)| (*id, r)).collect();
-        self.insert_prices_bulk(&pairs).await
+        self.insert_prices_bulk(&pairs).await?;
+        for (id, r) in &pairs {
+            if let Some(c) = &r.components {
+                self.replace_components(*id, c).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn replace_components(&mut self, item_id: i64, components: &[(i64, i64)]) -> Result<()> {
+        execute!(
+            self,
+            sqlx::query("DELETE FROM item_components WHERE item_id = $1").bind(item_id)
+        );
+        for (component, qty) in components {
+            execute!(
+                self,
+                sqlx::query("INSERT INTO item_components (item_id, component_item_id, qty_e4) VALUES ($1, $2, $3)")
+                    .bind(item_id)
+                    .bind(component)
+                    .bind(qty)
+            );
+        }
+        Ok(())
+    }
+
+    /// The components of an item: `(component id, quantity × 10^4 per unit)`.
+    pub async fn components(&mut self, item_id: i64) -> Result<Vec<(i64, i64)>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query("SELECT component_item_id, qty_e4 FROM item_components WHERE item_id = $1 ORDER BY component_item_id").bind(item_id),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("component_item_id")?, r.i64("qty_e4")?))
+        ))
     }
 
     async fn insert_prices_bulk(&mut self, items: &[(i64, &ItemRow)]) -> Result<()> {
@@ -381,6 +422,26 @@ impl Tx {
             .bind(last),
             price_from
         );
+        let components = fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT c.item_id, i.code, c.qty_e4 FROM item_components c JOIN items i ON i.id = c.component_item_id
+                 WHERE c.item_id BETWEEN $1 AND $2 ORDER BY c.item_id, i.code"
+            )
+            .bind(first)
+            .bind(last),
+            |r: &dyn DbRow| Ok::<_, StoreError>((
+                r.i64("item_id")?,
+                Component { item: r.string("code")?, quantity: from_scaled(r.i64("qty_e4")?, QUANTITY_SCALE).normalize() }
+            ))
+        );
+        for (item_id, c) in components {
+            if let Ok(pos) = items.binary_search_by_key(&item_id, |i| i.id)
+                && let Some(item) = items.get_mut(pos)
+            {
+                item.components.push(c);
+            }
+        }
         for (item_id, price) in prices {
             if let Ok(pos) = items.binary_search_by_key(&item_id, |i| i.id)
                 && let Some(item) = items.get_mut(pos)

@@ -33,6 +33,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_conversions.sql"),
         include_str!("../migrations/postgres/0004_conversions.sql"),
     ),
+    (
+        5,
+        "kit and assembly components",
+        include_str!("../migrations/sqlite/0005_components.sql"),
+        include_str!("../migrations/postgres/0005_components.sql"),
+    ),
 ];
 
 /// Number of migrations shipped.

@@ -56,6 +56,9 @@ fn qty(e4: i64) -> Decimal {
 struct ItemFacts {
     code: String,
     stocked: bool,
+    kind: ItemType,
+    /// Components of kits and assemblies: `(item id, quantity × 10^4 per unit)`.
+    components: Vec<(i64, i64)>,
     /// Standard cost in base minor units × 10^4 (fallback when nothing is on hand).
     standard_cost_minor_e4: i64,
 }
@@ -84,14 +87,45 @@ async fn item_facts(
         let scale = Decimal::from(10_i64.pow(bmu + 4));
         let standard_cost_minor_e4 =
             i64::try_from((item.standard_cost * scale).round()).unwrap_or(0);
+        let components = if matches!(item.item_type, ItemType::Kit | ItemType::Assembly) {
+            tx.components(l.item_id).await?
+        } else {
+            Vec::new()
+        };
         out.insert(
             l.item_id,
             ItemFacts {
                 code: item.code,
                 stocked,
+                kind: item.item_type,
+                components,
                 standard_cost_minor_e4,
             },
         );
+    }
+    // Components are stock too: load their facts as well.
+    let component_ids: Vec<i64> = out
+        .values()
+        .flat_map(|f| f.components.iter().map(|c| c.0))
+        .filter(|id| !out.contains_key(id))
+        .collect();
+    for id in component_ids {
+        if let Entry::Vacant(v) = out.entry(id) {
+            let item = tx
+                .item(id)
+                .await?
+                .ok_or_else(|| AppError::not_found("item", id))?;
+            let scale = Decimal::from(10_i64.pow(bmu + 4));
+            let standard_cost_minor_e4 =
+                i64::try_from((item.standard_cost * scale).round()).unwrap_or(0);
+            v.insert(ItemFacts {
+                code: item.code,
+                stocked: matches!(item.item_type, ItemType::Stock | ItemType::Assembly),
+                kind: item.item_type,
+                components: Vec::new(),
+                standard_cost_minor_e4,
+            });
+        }
     }
     Ok(out)
 }
@@ -228,11 +262,37 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
     let facts = item_facts(tx, &company, &lines, bmu).await?;
     let sources = sources_of(tx, &lines).await?;
     let method = company.costing_method;
-    let stocked_ids: Vec<i64> = lines
+    let t = head.doc_type;
+    let kit_moves = matches!(
+        t,
+        DocType::Dispatch | DocType::SalesInvoice | DocType::CashSale | DocType::CreditNote
+    );
+    // The stock each line moves: the item itself, or a kit's components (sold as one line).
+    let parts = |l: &LineRow| -> Vec<(i64, i64)> {
+        match facts.get(&l.item_id) {
+            Some(f) if f.kind == ItemType::Kit && kit_moves => f
+                .components
+                .iter()
+                .filter(|(c, _)| facts.get(c).is_some_and(|cf| cf.stocked))
+                .map(|(c, per)| (*c, prorate(l.qty_e4, *per, 10_000)))
+                .collect(),
+            Some(f) if f.stocked => vec![(l.item_id, l.qty_e4)],
+            _ => Vec::new(),
+        }
+    };
+    let mut stocked_ids: Vec<i64> = lines
         .iter()
-        .filter(|l| facts.get(&l.item_id).is_some_and(|f| f.stocked))
-        .map(|l| l.item_id)
+        .flat_map(|l| parts(l).into_iter().map(|p| p.0))
         .collect();
+    if t == DocType::AssemblyBuild {
+        stocked_ids.extend(lines.iter().flat_map(|l| {
+            facts
+                .get(&l.item_id)
+                .map(|f| f.components.iter().map(|c| c.0).collect::<Vec<_>>())
+                .unwrap_or_default()
+        }));
+        stocked_ids.extend(lines.iter().map(|l| l.item_id));
+    }
     tx.lock_items(&stocked_ids).await?;
     let site_of = |l: &LineRow| -> Result<i64> {
         l.site_id.ok_or_else(|| {
@@ -243,7 +303,7 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
         })
     };
     let moves_goods = |i: usize, l: &LineRow| {
-        facts.get(&l.item_id).is_some_and(|f| f.stocked)
+        !parts(l).is_empty()
             && !matches!(
                 sources.get(i).and_then(|s| s.as_ref()).map(|s| s.0),
                 Some(DocType::Dispatch | DocType::ItemReceipt)
@@ -258,7 +318,6 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
     }
     let mut moves: Vec<MoveRow> = Vec::new();
     let mut line_values: Vec<i64> = vec![0; lines.len()];
-    let t = head.doc_type;
     let out_of_stock = matches!(
         t,
         DocType::Dispatch
@@ -272,18 +331,36 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
         DocType::CreditNote | DocType::ItemReceipt | DocType::Bill
     );
 
-    if t == DocType::AssemblyBuild {
-        return Err(AppError::invalid(
-            "doc_type",
-            "assembly builds need bills of materials, which are not available yet",
-        ));
-    }
     // Stock leaving: check first, so a refusal changes nothing.
-    if out_of_stock {
+    if out_of_stock || t == DocType::AssemblyBuild {
         let mut needs: BTreeMap<(i64, i64), i64> = BTreeMap::new();
-        for (i, l) in lines.iter().enumerate().filter(|(i, l)| moves_goods(*i, l)) {
-            let _ = i;
-            *needs.entry((l.item_id, site_of(l)?)).or_default() += l.qty_e4;
+        for (i, l) in lines.iter().enumerate() {
+            let taken: Vec<(i64, i64)> = if t == DocType::AssemblyBuild {
+                let f = facts.get(&l.item_id);
+                if f.is_none_or(|f| f.kind != ItemType::Assembly || f.components.is_empty()) {
+                    let code = f.map_or_else(|| l.item_id.to_string(), |f| f.code.clone());
+                    return Err(AppError::invalid(
+                        format!("lines[{i}].item"),
+                        format!("{code} is not an assembly with components"),
+                    ));
+                }
+                f.map(|f| {
+                    f.components
+                        .iter()
+                        .map(|(c, per)| (*c, prorate(l.qty_e4, *per, 10_000)))
+                        .collect()
+                })
+                .unwrap_or_default()
+            } else if moves_goods(i, l) {
+                parts(l)
+            } else {
+                Vec::new()
+            };
+            for (item, q) in taken {
+                if facts.get(&item).is_some_and(|f| f.stocked) {
+                    *needs.entry((item, site_of(l)?)).or_default() += q;
+                }
+            }
         }
         check_available(tx, &company, &needs, &facts).await?;
     }
@@ -315,10 +392,95 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
                 _ => {}
             }
         }
+        if t == DocType::AssemblyBuild {
+            let site = site_of(l)?;
+            let comps = facts
+                .get(&l.item_id)
+                .map(|f| f.components.clone())
+                .unwrap_or_default();
+            let mut total = 0;
+            for (c, per) in comps {
+                let Some(cf) = facts.get(&c).filter(|cf| cf.stocked) else {
+                    continue;
+                };
+                let q = prorate(l.qty_e4, per, 10_000);
+                let state = costs.entry(c).or_default();
+                let fb = if state.unit_cost_e4() > 0 {
+                    state.unit_cost_e4()
+                } else {
+                    cf.standard_cost_minor_e4
+                };
+                let v = state.issue(method, q, fb);
+                total += v;
+                moves.push(MoveRow {
+                    document_id: doc.id,
+                    line_id: Some(l.id),
+                    item_id: c,
+                    site_id: site,
+                    bin_id: l.bin_id,
+                    qty_e4: -q,
+                    value_minor: -v,
+                    date: head.date.clone(),
+                });
+            }
+            costs
+                .entry(l.item_id)
+                .or_default()
+                .receive(method, l.qty_e4, total);
+            moves.push(MoveRow {
+                document_id: doc.id,
+                line_id: Some(l.id),
+                item_id: l.item_id,
+                site_id: site,
+                bin_id: l.bin_id,
+                qty_e4: l.qty_e4,
+                value_minor: total,
+                date: head.date.clone(),
+            });
+            line_values[i] = total;
+            continue;
+        }
         if !moves_goods(i, l) {
             continue;
         }
         let site = site_of(l)?;
+        // A kit moves its components; its value is theirs.
+        if facts
+            .get(&l.item_id)
+            .is_some_and(|f| f.kind == ItemType::Kit)
+        {
+            let sign = if out_of_stock { -1 } else { 1 };
+            let mut total = 0;
+            for (c, q) in parts(l) {
+                let cf = facts.get(&c);
+                let state = costs.entry(c).or_default();
+                let fb = if state.unit_cost_e4() > 0 {
+                    state.unit_cost_e4()
+                } else {
+                    cf.map_or(0, |f| f.standard_cost_minor_e4)
+                };
+                let v = if out_of_stock {
+                    state.issue(method, q, fb)
+                } else {
+                    let v = prorate(fb, q, cartwright_core::costing::UNIT_E8);
+                    state.receive(method, q, v);
+                    v
+                };
+                total += v;
+                moves.push(MoveRow {
+                    document_id: doc.id,
+                    line_id: Some(l.id),
+                    item_id: c,
+                    site_id: site,
+                    bin_id: l.bin_id,
+                    qty_e4: sign * q,
+                    value_minor: sign * v,
+                    date: head.date.clone(),
+                });
+            }
+            line_values[i] = sign * total;
+            continue;
+        }
         let fact = facts.get(&l.item_id);
         let fallback = |c: &CostState| {
             let avg = c.unit_cost_e4();

@@ -116,6 +116,20 @@ async fn setup(app: &App) {
         .unwrap();
         app.create_item(&who, &input).await.unwrap();
     }
+    for (code, t, parts) in [
+        ("KIT", "kit", [("S1", "2"), ("S2", "1")]),
+        ("ASM", "assembly", [("S1", "1"), ("S2", "2")]),
+    ] {
+        let components: Vec<_> = parts
+            .iter()
+            .map(|(i, q)| serde_json::json!({"item": i, "quantity": q}))
+            .collect();
+        let input: ItemInput = serde_json::from_value(
+            serde_json::json!({"code": code, "item_type": t, "components": components}),
+        )
+        .unwrap();
+        app.create_item(&who, &input).await.unwrap();
+    }
     for (kind, code, cur) in [
         (PartyKind::Customer, "CU", "USD"),
         (PartyKind::Customer, "CE", "EUR"),
@@ -146,6 +160,7 @@ fn random_doc(rng: &mut Rng) -> DocumentInput {
         DocType::StockAdjustment,
         DocType::SalesOrder,
         DocType::PurchaseOrder,
+        DocType::AssemblyBuild,
     ]);
     let party = match t.party_kind() {
         Some(PartyKind::Customer) => Some((*rng.pick(&["CU", "CE", "CJ"])).to_owned()),
@@ -155,10 +170,13 @@ fn random_doc(rng: &mut Rng) -> DocumentInput {
     let yen = party.as_deref() == Some("CJ");
     let lines = (0..=rng.below(3))
         .map(|_| {
-            let item = if t.party_kind().is_some() {
-                *rng.pick(&["S1", "S2", "SV"])
-            } else {
-                *rng.pick(&["S1", "S2"])
+            let item = match t {
+                DocType::AssemblyBuild => "ASM",
+                _ if t.party_kind() == Some(PartyKind::Customer) => {
+                    *rng.pick(&["S1", "S2", "SV", "KIT", "ASM"])
+                }
+                _ if t.party_kind().is_some() => *rng.pick(&["S1", "S2", "SV", "ASM"]),
+                _ => *rng.pick(&["S1", "S2", "ASM"]),
             };
             let qty = Decimal::new(
                 i64::try_from(rng.below(40)).unwrap() + 1,

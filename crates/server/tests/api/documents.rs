@@ -18,6 +18,7 @@ crate::on_both_backends!(
     numbers_are_per_type_and_never_reused,
     stock_moves_list_every_change_with_its_document,
     reorder_report_suggests_and_creates_purchase_orders_per_vendor,
+    kits_sell_their_components_and_assemblies_are_built_at_component_cost,
 );
 
 /// A company in USD with EUR at 1.10, two sites, a stock item, a service, 20 % tax, and parties.
@@ -962,4 +963,98 @@ async fn reorder_report_suggests_and_creates_purchase_orders_per_vendor(b: Backe
         .map(|r| r["item"].as_str().unwrap())
         .collect();
     assert_eq!(left, ["LOW-3"]);
+}
+
+async fn kits_sell_their_components_and_assemblies_are_built_at_component_cost(b: Backend) {
+    let t = fixture(b).await;
+    t.create(
+        "/api/v1/items",
+        json!({"code": "COMP-A", "item_type": "stock"}),
+    )
+    .await;
+    t.create(
+        "/api/v1/items",
+        json!({"code": "COMP-B", "item_type": "stock"}),
+    )
+    .await;
+    let kit = t.create("/api/v1/items", json!({"code": "KIT", "item_type": "kit", "components": [{"item": "COMP-A", "quantity": "2"}, {"item": "COMP-B", "quantity": "1"}]})).await;
+    assert_eq!(
+        kit["components"],
+        json!([{"item": "COMP-A", "quantity": "2"}, {"item": "COMP-B", "quantity": "1"}])
+    );
+    t.create("/api/v1/items", json!({"code": "ASM", "item_type": "assembly", "components": [{"item": "COMP-A", "quantity": "1"}, {"item": "COMP-B", "quantity": "3"}]})).await;
+    let bad = t.json(Method::POST, "/api/v1/items", json!({"code": "NOKIT", "item_type": "stock", "components": [{"item": "COMP-A", "quantity": "1"}]})).await;
+    assert_eq!(
+        (bad.status, bad.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "components")
+    );
+    receive(&t, "COMP-A", "10", "1.00").await;
+    receive(&t, "COMP-B", "10", "2.50").await;
+
+    // Two kits: 4 A (4.00) and 2 B (5.00) leave stock; the kit line carries their cost.
+    let inv = save(&t, &doc(&t, json!({"doc_type": "sales_invoice", "party": "C-US", "date": "2026-01-05", "lines": [{"item": "KIT", "quantity": "2", "unit_price": "20"}]})).await).await;
+    assert_eq!(
+        entries(&t, &inv).await,
+        [
+            e("1100", "40.00", "0.00"),
+            e("4000", "0.00", "40.00"),
+            e("5000", "9.00", "0.00"),
+            e("1200", "0.00", "9.00")
+        ]
+    );
+    assert_eq!(
+        (
+            level(&t, "COMP-A", "MAIN").await.0,
+            level(&t, "COMP-B", "MAIN").await.0
+        ),
+        ("6".into(), "8".into())
+    );
+    assert_eq!(
+        level(&t, "KIT", "MAIN").await.0,
+        "0",
+        "a kit holds no stock of its own"
+    );
+
+    // Build two assemblies: 2 A (2.00) and 6 B (15.00) become 2 ASM worth 17.00.
+    let build = save(&t, &doc(&t, json!({"doc_type": "assembly_build", "date": "2026-01-06", "site": "MAIN", "lines": [{"item": "ASM", "quantity": "2"}]})).await).await;
+    assert_eq!(
+        entries(&t, &build).await,
+        [e("1200", "17.00", "0.00"), e("1200", "0.00", "17.00")]
+    );
+    assert_eq!(
+        (
+            level(&t, "COMP-A", "MAIN").await.0,
+            level(&t, "COMP-B", "MAIN").await.0,
+            level(&t, "ASM", "MAIN").await.0
+        ),
+        ("4".into(), "2".into(), "2".into())
+    );
+    let sale = save(&t, &doc(&t, json!({"doc_type": "sales_invoice", "party": "C-US", "date": "2026-01-07", "lines": [{"item": "ASM", "quantity": "1", "unit_price": "30"}]})).await).await;
+    assert_eq!(entries(&t, &sale).await[2], e("5000", "8.50", "0.00"));
+    // Building more than the components allow is refused, naming the component.
+    let short = doc(&t, json!({"doc_type": "assembly_build", "date": "2026-01-08", "site": "MAIN", "lines": [{"item": "ASM", "quantity": "1"}]})).await;
+    let refused = t
+        .json(
+            Method::POST,
+            &format!("/api/v1/documents/{}/save", short["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        refused.message(),
+        "lines: not enough COMP-B at MAIN: 3 needed, 2 on hand, short by 1"
+    );
+    let not_asm = doc(&t, json!({"doc_type": "assembly_build", "date": "2026-01-08", "site": "MAIN", "lines": [{"item": "COMP-A", "quantity": "1"}]})).await;
+    let refused = t
+        .json(
+            Method::POST,
+            &format!("/api/v1/documents/{}/save", not_asm["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (refused.status, refused.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "lines[0].item")
+    );
+    invariants(&t).await;
 }

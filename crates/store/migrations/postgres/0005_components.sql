@@ -1,0 +1,7 @@
+-- Bills of materials: the components of kits and assemblies.
+CREATE TABLE item_components (
+    item_id BIGINT NOT NULL REFERENCES items(id),
+    component_item_id BIGINT NOT NULL REFERENCES items(id),
+    qty_e4 BIGINT NOT NULL CHECK (qty_e4 > 0),
+    PRIMARY KEY (item_id, component_item_id)
+);
