@@ -130,6 +130,7 @@ async fn documents(app: &App, lines: usize) -> anyhow::Result<()> {
         reference: None,
         memo: None,
         prices_include_tax: None,
+        ship_to: None,
         lines: (0..lines)
             .map(|i| LineInput {
                 item: format!("B-{i:07}"),
@@ -142,6 +143,7 @@ async fn documents(app: &App, lines: usize) -> anyhow::Result<()> {
                 tax_code: None,
                 unit_cost: None,
                 source_line: None,
+                drop_ship: None,
             })
             .collect(),
         version: None,

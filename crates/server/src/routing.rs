@@ -89,6 +89,8 @@ pub struct RouteInfo {
     pub path: &'static str,
     /// The role check, if the route needs a token.
     pub guard: Option<Guard>,
+    /// Whether the route reads a request body (JSON or CSV).
+    pub takes_body: bool,
 }
 
 /// The route table under construction.
@@ -121,6 +123,7 @@ impl Routes {
                 method,
                 path,
                 guard: doc.guard,
+                takes_body: doc.body.is_some() || doc.raw_body.is_some(),
             },
             doc,
         ));

@@ -41,6 +41,8 @@ pub struct DocumentRow {
     pub memo: String,
     /// Prices include tax.
     pub prices_include_tax: bool,
+    /// Ship-to address (drop-ship purchase orders), as JSON.
+    pub ship_to_json: Option<String>,
     /// Net, document minor units.
     pub net_minor: i64,
     /// Tax, document minor units.
@@ -88,6 +90,8 @@ pub struct LineRow {
     pub allocated_e4: i64,
     /// The line this one was converted from.
     pub source_line_id: Option<i64>,
+    /// Goods go straight from the vendor to the customer, never through a site.
+    pub drop_ship: bool,
 }
 
 /// Quantity converted from a line into documents of one type (VOID documents excluded).
@@ -209,6 +213,10 @@ fn document_from(r: &dyn DbRow) -> Result<Document> {
         closed: r.bool("closed")?,
         order_status: None,
         allocation_status: None,
+        ship_to: match r.opt_string("ship_to_json")? {
+            Some(j) => Some(crate::row::parse_json("documents", "ship_to_json", &j)?),
+            None => None,
+        },
         void_date: r.opt_string("void_date")?,
         version: r.i64("version")?,
         created_at: r.string("created_at")?,
@@ -240,6 +248,7 @@ fn line_from(r: &dyn DbRow) -> Result<(i64, u32, u32, DocumentLine)> {
             base_net: from_scaled(r.i64("base_net_minor")?, bmu),
             allocated: from_scaled(r.i64("allocated_e4")?, QUANTITY_SCALE).normalize(),
             source_line: r.opt_i64("source_line_id")?,
+            drop_ship: r.bool("drop_ship")?,
             progress: Vec::new(),
         },
     ))
@@ -279,6 +288,7 @@ fn line_row_from(r: &dyn DbRow) -> Result<LineRow> {
         unit_cost_e4: r.opt_i64("unit_cost_e4")?,
         allocated_e4: r.i64("allocated_e4")?,
         source_line_id: r.opt_i64("source_line_id")?,
+        drop_ship: r.bool("drop_ship")?,
     })
 }
 
@@ -290,8 +300,8 @@ impl Tx {
             self,
             sqlx::query(
                 "INSERT INTO documents (doc_type, status, party_id, doc_date, due_date, currency, rate_e6, site_id, to_site_id,
-                 reference, memo, prices_include_tax, net_minor, tax_minor, total_minor, base_total_minor, created_at, updated_at)
-                 VALUES ($1, 'PENDING', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id"
+                 reference, memo, prices_include_tax, net_minor, tax_minor, total_minor, base_total_minor, created_at, updated_at, ship_to_json)
+                 VALUES ($1, 'PENDING', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17) RETURNING id"
             )
             .bind(d.doc_type.as_str())
             .bind(d.party_id)
@@ -308,7 +318,8 @@ impl Tx {
             .bind(d.tax_minor)
             .bind(d.total_minor)
             .bind(d.base_total_minor)
-            .bind(&now),
+            .bind(&now)
+            .bind(&d.ship_to_json),
             |r: &dyn DbRow| r.i64("id")
         )
         .ok_or_else(|| StoreError::NotFound { entity: "document", key: "new".into() })?;
@@ -323,7 +334,7 @@ impl Tx {
                 {
                     let mut qb = sqlx::QueryBuilder::new(
                         "INSERT INTO document_lines (document_id, line_no, item_id, description, site_id, bin_id, qty_e4, unit_price_e6, \
-                         discount_e4, tax_code_id, tax_rate_e4, net_minor, tax_minor, base_net_minor, unit_cost_e4, allocated_e4, source_line_id) ",
+                         discount_e4, tax_code_id, tax_rate_e4, net_minor, tax_minor, base_net_minor, unit_cost_e4, allocated_e4, source_line_id, drop_ship) ",
                     );
                     qb.push_values(chunk.iter().enumerate(), |mut b, (i, l)| {
                         let line_no = i64::try_from(chunk_no * 400 + i + 1).unwrap_or(i64::MAX);
@@ -343,7 +354,8 @@ impl Tx {
                             .push_bind(l.base_net_minor)
                             .push_bind(l.unit_cost_e4)
                             .push_bind(l.allocated_e4)
-                            .push_bind(l.source_line_id);
+                            .push_bind(l.source_line_id)
+                            .push_bind(l.drop_ship);
                     });
                     qb
                 }
@@ -366,7 +378,7 @@ impl Tx {
             sqlx::query(
                 "UPDATE documents SET party_id = $1, doc_date = $2, due_date = $3, currency = $4, rate_e6 = $5, site_id = $6,
                  to_site_id = $7, reference = $8, memo = $9, prices_include_tax = $10, net_minor = $11, tax_minor = $12,
-                 total_minor = $13, base_total_minor = $14, version = version + 1, updated_at = $15
+                 total_minor = $13, base_total_minor = $14, version = version + 1, updated_at = $15, ship_to_json = $19
                  WHERE id = $16 AND version = $17 AND status = 'PENDING' AND doc_type = $18"
             )
             .bind(d.party_id)
@@ -387,6 +399,7 @@ impl Tx {
             .bind(id)
             .bind(version)
             .bind(d.doc_type.as_str())
+            .bind(&d.ship_to_json)
         );
         if n != 1 {
             return Err(StoreError::Stale {
@@ -448,7 +461,7 @@ impl Tx {
             self,
             sqlx::query(
                 "SELECT id, item_id, description, site_id, bin_id, qty_e4, unit_price_e6, discount_e4, tax_code_id, tax_rate_e4,
-                 net_minor, tax_minor, base_net_minor, unit_cost_e4, allocated_e4, source_line_id FROM document_lines WHERE document_id = $1 ORDER BY line_no"
+                 net_minor, tax_minor, base_net_minor, unit_cost_e4, allocated_e4, source_line_id, drop_ship FROM document_lines WHERE document_id = $1 ORDER BY line_no"
             )
             .bind(id),
             line_row_from
@@ -552,6 +565,15 @@ impl Tx {
         }
     }
 
+    /// Marks a line as drop-shipped (its goods will never pass through a site).
+    pub async fn set_line_drop_ship(&mut self, line_id: i64) -> Result<()> {
+        execute!(
+            self,
+            sqlx::query("UPDATE document_lines SET drop_ship = TRUE WHERE id = $1").bind(line_id)
+        );
+        Ok(())
+    }
+
     /// Records how much of a line is allocated.
     pub async fn set_line_allocation(&mut self, line_id: i64, allocated_e4: i64) -> Result<()> {
         execute!(
@@ -571,7 +593,7 @@ impl Tx {
                 "SELECT d.id, d.doc_type, d.status, d.number, p.code AS party, d.doc_date, d.due_date, d.currency, c.minor_units,
                  bc.minor_units AS base_minor_units, d.rate_e6, s.code AS site, ts.code AS to_site, d.reference, d.memo,
                  d.prices_include_tax, d.net_minor, d.tax_minor, d.total_minor, d.base_total_minor, d.closed, d.void_date,
-                 d.version, d.created_at, d.updated_at
+                 d.version, d.created_at, d.updated_at, d.ship_to_json
                  FROM documents d JOIN currencies c ON c.code = d.currency
                  JOIN company co ON co.id = 1 JOIN currencies bc ON bc.code = co.base_currency
                  LEFT JOIN parties p ON p.id = d.party_id LEFT JOIN sites s ON s.id = d.site_id LEFT JOIN sites ts ON ts.id = d.to_site_id
@@ -595,7 +617,7 @@ impl Tx {
             sqlx::query(
                 "SELECT l.id, l.document_id, l.line_no, i.code AS item, l.description, s.code AS site, b.code AS bin, l.qty_e4,
                  l.unit_price_e6, l.discount_e4, t.code AS tax_code, l.tax_rate_e4, l.net_minor, l.tax_minor, l.base_net_minor,
-                 l.allocated_e4, l.source_line_id, c.minor_units, bc.minor_units AS base_minor_units
+                 l.allocated_e4, l.source_line_id, l.drop_ship, c.minor_units, bc.minor_units AS base_minor_units
                  FROM document_lines l JOIN documents d ON d.id = l.document_id JOIN currencies c ON c.code = d.currency
                  JOIN company co ON co.id = 1 JOIN currencies bc ON bc.code = co.base_currency
                  JOIN items i ON i.id = l.item_id LEFT JOIN sites s ON s.id = l.site_id LEFT JOIN bins b ON b.id = l.bin_id
@@ -624,7 +646,7 @@ impl Tx {
                 "SELECT d.id, d.doc_type, d.status, d.number, p.code AS party, d.doc_date, d.due_date, d.currency, c.minor_units,
                  bc.minor_units AS base_minor_units, d.rate_e6, s.code AS site, ts.code AS to_site, d.reference, d.memo,
                  d.prices_include_tax, d.net_minor, d.tax_minor, d.total_minor, d.base_total_minor, d.closed, d.void_date,
-                 d.version, d.created_at, d.updated_at
+                 d.version, d.created_at, d.updated_at, d.ship_to_json
                  FROM documents d JOIN currencies c ON c.code = d.currency
                  JOIN company co ON co.id = 1 JOIN currencies bc ON bc.code = co.base_currency
                  LEFT JOIN parties p ON p.id = d.party_id LEFT JOIN sites s ON s.id = d.site_id LEFT JOIN sites ts ON ts.id = d.to_site_id
@@ -718,7 +740,7 @@ impl Tx {
             self,
             sqlx::query(
                 "SELECT document_id, id, item_id, description, site_id, bin_id, qty_e4, unit_price_e6, discount_e4, tax_code_id, tax_rate_e4,
-                 net_minor, tax_minor, base_net_minor, unit_cost_e4, allocated_e4, source_line_id FROM document_lines WHERE id = $1"
+                 net_minor, tax_minor, base_net_minor, unit_cost_e4, allocated_e4, source_line_id, drop_ship FROM document_lines WHERE id = $1"
             )
             .bind(line_id),
             |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("document_id")?, line_row_from(r)?))

@@ -39,6 +39,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_components.sql"),
         include_str!("../migrations/postgres/0005_components.sql"),
     ),
+    (
+        6,
+        "drop shipping",
+        include_str!("../migrations/sqlite/0006_drop_ship.sql"),
+        include_str!("../migrations/postgres/0006_drop_ship.sql"),
+    ),
 ];
 
 /// Number of migrations shipped.

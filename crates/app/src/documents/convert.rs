@@ -29,6 +29,23 @@ pub struct ConvertInput {
     /// Date of the new document (default: the source's date).
     #[serde(default)]
     pub date: Option<String>,
+    /// Sales order → purchase order: `drop_ship` (the vendor delivers to the customer) or
+    /// `special_order` (bought for this order; allocated to it on receipt).
+    #[serde(default)]
+    pub purchase: Option<PurchaseMode>,
+    /// Sales order → purchase order: the vendor (default: the first line's preferred vendor).
+    #[serde(default)]
+    pub vendor: Option<String>,
+}
+
+/// How a sales order is bought in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PurchaseMode {
+    /// The vendor ships to the customer's address; the goods never enter a site.
+    DropShip,
+    /// Bought for this order and allocated to it when received.
+    SpecialOrder,
 }
 
 /// One line to convert.
@@ -116,6 +133,19 @@ impl App {
                 ),
             ));
         }
+        let to_purchase =
+            source.doc_type == DocType::SalesOrder && input.to == DocType::PurchaseOrder;
+        if to_purchase != input.purchase.is_some() {
+            return Err(AppError::invalid(
+                "purchase",
+                if to_purchase {
+                    "say how to buy it: drop_ship or special_order"
+                } else {
+                    "only a sales order converted into a purchase order takes a purchase mode"
+                },
+            ));
+        }
+        let drop_ship = input.purchase == Some(PurchaseMode::DropShip);
         let picked: Vec<(i64, Option<Decimal>)> = match &input.lines {
             Some(ls) => ls.iter().map(|l| (l.line_id, l.quantity)).collect(),
             None => source.lines.iter().map(|l| (l.id, None)).collect(),
@@ -159,29 +189,97 @@ impl App {
                 site: line.site.clone(),
                 bin: line.bin.clone(),
                 quantity: q,
-                unit_price: Some(line.unit_price),
-                discount_percent: Some(line.discount_percent),
-                tax_code: line.tax_code.clone(),
+                // Buying in: the vendor's price is not the customer's; start from nothing to be filled in.
+                unit_price: if to_purchase {
+                    None
+                } else {
+                    Some(line.unit_price)
+                },
+                discount_percent: if to_purchase {
+                    None
+                } else {
+                    Some(line.discount_percent)
+                },
+                tax_code: if to_purchase {
+                    None
+                } else {
+                    line.tax_code.clone()
+                },
                 unit_cost: None,
                 source_line: Some(line.id),
+                drop_ship: Some(drop_ship || line.drop_ship),
             });
             sources.push(line.id);
         }
         if lines.is_empty() {
             return Err(AppError::invalid("lines", "nothing is left to convert"));
         }
+        let (party, currency, ship_to) = if to_purchase {
+            let vendor = match &input.vendor {
+                Some(v) => v.clone(),
+                None => {
+                    let first = source
+                        .lines
+                        .iter()
+                        .find(|l| sources.contains(&l.id))
+                        .map(|l| l.item.clone())
+                        .unwrap_or_default();
+                    let item_id = tx.item_id(&first).await?.unwrap_or_default();
+                    tx.item(item_id)
+                        .await?
+                        .and_then(|i| i.preferred_vendor)
+                        .ok_or_else(|| {
+                            AppError::invalid(
+                                "vendor",
+                                format!("{first} has no preferred vendor: name one"),
+                            )
+                        })?
+                }
+            };
+            let ship_to = if drop_ship {
+                let customer = source.party.clone().unwrap_or_default();
+                let id = tx
+                    .party_id(cartwright_core::party::PartyKind::Customer, &customer)
+                    .await?
+                    .unwrap_or_default();
+                tx.party(cartwright_core::party::PartyKind::Customer, id)
+                    .await?
+                    .map(|c| c.shipping_address)
+            } else {
+                None
+            };
+            (Some(vendor), None, ship_to)
+        } else {
+            (source.party.clone(), Some(source.currency.clone()), None)
+        };
+        // Drop-shipped order lines hold no stock: release what they had allocated.
+        if drop_ship {
+            for row in tx.document_line_rows(id).await? {
+                if sources.contains(&row.id) {
+                    if row.allocated_e4 > 0
+                        && let Some(site) = row.site_id
+                    {
+                        tx.change_level(row.item_id, site, 0, -row.allocated_e4, 0)
+                            .await?;
+                        tx.set_line_allocation(row.id, 0).await?;
+                    }
+                    tx.set_line_drop_ship(row.id).await?;
+                }
+            }
+        }
         let new_input = DocumentInput {
             doc_type: input.to,
-            party: source.party.clone(),
+            party,
             date: input.date.clone().unwrap_or_else(|| source.date.clone()),
             due_date: None,
-            currency: Some(source.currency.clone()),
+            currency,
             exchange_rate: None,
             site: source.site.clone(),
             to_site: None,
             reference: Some(source.reference.clone()),
             memo: Some(format!("from {}", source.number.as_deref().unwrap_or(""))),
-            prices_include_tax: Some(source.prices_include_tax),
+            prices_include_tax: Some(source.prices_include_tax && !to_purchase),
+            ship_to,
             lines,
             version: None,
         };
@@ -208,6 +306,113 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(doc)
+    }
+
+    /// Raises purchase orders for what a saved sales order cannot fill from stock, one per
+    /// preferred vendor; the goods are allocated to the order when received.
+    pub async fn back_order(&self, who: &Principal, id: i64) -> Result<Vec<Document>> {
+        who.require(Resource::Documents, Access::Write)?;
+        let order = {
+            let mut tx = self.store.read().await?;
+            load(&mut tx, id).await?
+        };
+        if order.doc_type != DocType::SalesOrder || order.status != DocStatus::Saved || order.closed
+        {
+            return Err(AppError::invalid(
+                "status",
+                "only an open saved sales order can be back-ordered",
+            ));
+        }
+        let mut by_vendor: std::collections::BTreeMap<String, Vec<ConvertLine>> =
+            std::collections::BTreeMap::new();
+        let mut tx = self.store.read().await?;
+        for line in &order.lines {
+            if line.drop_ship {
+                continue;
+            }
+            let Some(item_id) = tx.item_id(&line.item).await? else {
+                continue;
+            };
+            let Some(item) = tx.item(item_id).await? else {
+                continue;
+            };
+            if !matches!(
+                item.item_type,
+                cartwright_core::item::ItemType::Stock | cartwright_core::item::ItemType::Assembly
+            ) {
+                continue;
+            }
+            let short = line.quantity
+                - fulfilled(DocType::SalesOrder, &line.progress)
+                - line.allocated
+                - reached(&line.progress, "purchased");
+            if short <= Decimal::ZERO {
+                continue;
+            }
+            let Some(vendor) = item.preferred_vendor else {
+                return Err(AppError::invalid(
+                    "lines",
+                    format!(
+                        "{} is short by {short} and has no preferred vendor",
+                        item.code
+                    ),
+                ));
+            };
+            by_vendor.entry(vendor).or_default().push(ConvertLine {
+                line_id: line.id,
+                quantity: Some(short),
+            });
+        }
+        drop(tx);
+        let mut made = Vec::new();
+        for (vendor, lines) in by_vendor {
+            let input = ConvertInput {
+                to: DocType::PurchaseOrder,
+                lines: Some(lines),
+                date: None,
+                purchase: Some(PurchaseMode::SpecialOrder),
+                vendor: Some(vendor),
+            };
+            made.push(self.convert_document(who, id, &input).await?);
+        }
+        Ok(made)
+    }
+
+    /// Allocates free stock to every open sales order, oldest first.
+    pub async fn allocate_open_orders(&self, who: &Principal) -> Result<Vec<Document>> {
+        who.require(Resource::Documents, Access::Write)?;
+        let mut ids = Vec::new();
+        {
+            let mut tx = self.store.read().await?;
+            let mut q = cartwright_store::DocumentQuery {
+                doc_type: Some(DocType::SalesOrder.as_str().to_owned()),
+                status: Some(DocStatus::Saved.as_str().to_owned()),
+                page: cartwright_store::ListQuery {
+                    limit: 500,
+                    ..cartwright_store::ListQuery::default()
+                },
+                ..cartwright_store::DocumentQuery::default()
+            };
+            loop {
+                let page = tx.list_documents(&q).await?;
+                ids.extend(
+                    page.items
+                        .iter()
+                        .filter(|d| !d.closed)
+                        .map(|d| (d.date.clone(), d.id)),
+                );
+                match page.next_cursor.and_then(|c| c.parse().ok()) {
+                    Some(after) => q.page.after = after,
+                    None => break,
+                }
+            }
+        }
+        ids.sort();
+        let mut out = Vec::with_capacity(ids.len());
+        for (_, id) in ids {
+            out.push(self.allocate_document(who, id).await?);
+        }
+        Ok(out)
     }
 
     /// Documents converted from or into this one.

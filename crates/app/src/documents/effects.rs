@@ -168,6 +168,34 @@ async fn check_available(
     Ok(())
 }
 
+/// Allocates up to `qty` just received to the sales-order line it was bought for,
+/// if that order is still open and the stock is free.
+async fn allocate_received(tx: &mut Tx, so_line: i64, qty: i64) -> Result<()> {
+    let Some((doc_id, row)) = tx.line_row(so_line).await? else {
+        return Ok(());
+    };
+    let Some(head) = tx.document_head(doc_id).await? else {
+        return Ok(());
+    };
+    let open = head.doc_type == DocType::SalesOrder
+        && head.status == cartwright_core::document::DocStatus::Saved
+        && tx.document(doc_id).await?.is_some_and(|d| !d.closed);
+    let Some(site) = row.site_id.filter(|_| open) else {
+        return Ok(());
+    };
+    let level = tx.level(row.item_id, site).await?;
+    let take = qty
+        .min(row.qty_e4 - row.allocated_e4)
+        .min(level.on_hand_e4 - level.allocated_e4)
+        .max(0);
+    if take > 0 {
+        tx.change_level(row.item_id, site, 0, take, 0).await?;
+        tx.set_line_allocation(row.id, row.allocated_e4 + take)
+            .await?;
+    }
+    Ok(())
+}
+
 /// For each line, the type of the document it was converted from and that source line.
 async fn sources_of(tx: &mut Tx, lines: &[LineRow]) -> Result<Vec<Option<(DocType, LineRow)>>> {
     let mut out = Vec::with_capacity(lines.len());
@@ -303,7 +331,8 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
         })
     };
     let moves_goods = |i: usize, l: &LineRow| {
-        !parts(l).is_empty()
+        !l.drop_ship
+            && !parts(l).is_empty()
             && !matches!(
                 sources.get(i).and_then(|s| s.as_ref()).map(|s| s.0),
                 Some(DocType::Dispatch | DocType::ItemReceipt)
@@ -365,18 +394,39 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
         check_available(tx, &company, &needs, &facts).await?;
     }
     let mut received_values: Vec<Option<i64>> = vec![None; lines.len()];
+    // Goods bought for a sales order (special and back orders): allocated to it once received.
+    let mut for_orders: Vec<(i64, i64)> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         let source = sources.get(i).and_then(|s| s.as_ref());
+        if let Some((DocType::PurchaseOrder, po)) = source {
+            if po.drop_ship && t == DocType::ItemReceipt {
+                return Err(AppError::invalid(
+                    format!("lines[{i}].item"),
+                    "a drop-shipped line is billed, never received: its goods go straight to the customer",
+                ));
+            }
+            if let Some(so_line) = po.source_line_id
+                && matches!(t, DocType::ItemReceipt | DocType::Bill)
+                && !po.drop_ship
+            {
+                for_orders.push((so_line, l.qty_e4));
+            }
+        }
         // Conversions first: what the source held for this line is released.
         if let Some((src_type, src)) = source {
             let take = l.qty_e4.min(src.allocated_e4).max(0);
+            let fulfils_sale = matches!(
+                t,
+                DocType::Dispatch | DocType::SalesInvoice | DocType::CashSale
+            );
+            let fulfils_purchase = matches!(t, DocType::ItemReceipt | DocType::Bill);
             match (src_type, src.site_id) {
-                (DocType::SalesOrder, Some(site)) if take > 0 => {
+                (DocType::SalesOrder, Some(site)) if take > 0 && fulfils_sale => {
                     tx.change_level(src.item_id, site, 0, -take, 0).await?;
                     tx.set_line_allocation(src.id, src.allocated_e4 - take)
                         .await?;
                 }
-                (DocType::PurchaseOrder, Some(site)) if take > 0 => {
+                (DocType::PurchaseOrder, Some(site)) if take > 0 && fulfils_purchase => {
                     tx.change_level(src.item_id, site, 0, 0, -take).await?;
                     tx.set_line_allocation(src.id, src.allocated_e4 - take)
                         .await?;
@@ -572,6 +622,9 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
     for m in &moves {
         tx.change_level(m.item_id, m.site_id, m.qty_e4, 0, 0)
             .await?;
+    }
+    for (so_line, qty) in for_orders {
+        allocate_received(tx, so_line, qty).await?;
     }
     tx.insert_moves(&moves).await?;
     for (id, state) in &costs {

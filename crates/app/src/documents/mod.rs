@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use crate::{App, AppError, Principal, Result, audit, company::no_company, required_version};
 
-pub use convert::{ConvertInput, ConvertLine, Related};
+pub use convert::{ConvertInput, ConvertLine, PurchaseMode, Related};
 
 pub use effects::{StockLevelView, StockMoveView};
 pub use reorder::ReorderLine;

@@ -126,6 +126,7 @@ impl App {
                 reference: None,
                 memo: Some("reorder".to_owned()),
                 prices_include_tax: None,
+                ship_to: None,
                 lines: lines
                     .into_iter()
                     .map(|l| LineInput {
@@ -139,6 +140,7 @@ impl App {
                         tax_code: None,
                         unit_cost: None,
                         source_line: None,
+                        drop_ship: None,
                     })
                     .collect(),
                 version: None,

@@ -169,6 +169,10 @@ pub(super) async fn document_row(tx: &mut Tx, input: &DocumentInput) -> Result<D
                     .find(|p| p.currency == currency)
                     .map_or(Decimal::ZERO, |p| p.price)
             }
+            // Buying in base currency: start from the standard cost.
+            None if input.doc_type.party_kind() == Some(PartyKind::Vendor) && currency == base => {
+                item.standard_cost.round_dp(UNIT_PRICE_SCALE)
+            }
             None => Decimal::ZERO,
         };
         // Tax: the line's code, else the item's, else the party's.
@@ -196,6 +200,26 @@ pub(super) async fn document_row(tx: &mut Tx, input: &DocumentInput) -> Result<D
             },
             None => (None, Decimal::ZERO),
         };
+        if l.drop_ship == Some(true)
+            && !matches!(
+                input.doc_type,
+                DocType::SalesOrder
+                    | DocType::PurchaseOrder
+                    | DocType::Bill
+                    | DocType::SalesInvoice
+                    | DocType::CashSale
+                    | DocType::CreditNote
+                    | DocType::VendorCredit
+            )
+        {
+            errs.push(
+                f("drop_ship"),
+                format!(
+                    "a {} cannot drop-ship: its goods pass through a site",
+                    input.doc_type.as_str()
+                ),
+            );
+        }
         if let Some(src) = l.source_line {
             match tx.line_row(src).await? {
                 Some((_, row)) if row.item_id == item_id => {}
@@ -246,6 +270,7 @@ pub(super) async fn document_row(tx: &mut Tx, input: &DocumentInput) -> Result<D
             unit_cost_e4,
             allocated_e4: 0,
             source_line_id: l.source_line,
+            drop_ship: l.drop_ship.unwrap_or(false),
         });
     }
     // A count is one figure per item and site: two lines would each be measured against the same on-hand.
@@ -302,6 +327,10 @@ pub(super) async fn document_row(tx: &mut Tx, input: &DocumentInput) -> Result<D
             .to_owned(),
         memo: input.memo.clone().unwrap_or_default().trim().to_owned(),
         prices_include_tax: input.prices_include_tax.unwrap_or(false),
+        ship_to_json: input
+            .ship_to
+            .as_ref()
+            .and_then(|a| serde_json::to_string(a).ok()),
         net_minor: minor(totals.net, mu, "net")?,
         tax_minor: minor(totals.tax, mu, "tax")?,
         total_minor: minor(totals.total, mu, "total")?,

@@ -211,6 +211,7 @@ fn random_doc(rng: &mut Rng) -> DocumentInput {
                     None
                 },
                 source_line: None,
+                drop_ship: None,
             }
         })
         .collect();
@@ -233,6 +234,7 @@ fn random_doc(rng: &mut Rng) -> DocumentInput {
         reference: None,
         memo: None,
         prices_include_tax: Some(rng.below(3) == 0),
+        ship_to: None,
         lines,
         version: None,
     }
@@ -376,6 +378,16 @@ async fn run(seed: u64, steps: usize) {
                         to,
                         lines: None,
                         date: None,
+                        purchase: (d.doc_type == DocType::SalesOrder
+                            && to == DocType::PurchaseOrder)
+                            .then(|| {
+                                if rng.below(2) == 0 {
+                                    cartwright_app::documents::PurchaseMode::DropShip
+                                } else {
+                                    cartwright_app::documents::PurchaseMode::SpecialOrder
+                                }
+                            }),
+                        vendor: Some("VU".into()),
                     },
                 )
                 .await

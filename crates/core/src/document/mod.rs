@@ -175,6 +175,9 @@ pub struct LineInput {
     /// Id of the line this one was converted from (set by `…/convert`; send it back when editing).
     #[serde(default)]
     pub source_line: Option<i64>,
+    /// Drop ship: the vendor delivers to the customer; the goods never enter a site.
+    #[serde(default)]
+    pub drop_ship: Option<bool>,
 }
 
 /// Body to create or update a PENDING document.
@@ -213,6 +216,9 @@ pub struct DocumentInput {
     /// Unit prices include tax (as carts often send them).
     #[serde(default)]
     pub prices_include_tax: Option<bool>,
+    /// Ship-to address (drop-ship purchase orders).
+    #[serde(default)]
+    pub ship_to: Option<crate::party::Address>,
     /// Lines.
     #[serde(default)]
     pub lines: Vec<LineInput>,

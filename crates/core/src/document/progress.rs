@@ -28,7 +28,7 @@ pub fn conversions(source: DocType) -> &'static [DocType] {
     use DocType as T;
     match source {
         T::Quote => &[T::SalesOrder, T::CashSale, T::SalesInvoice],
-        T::SalesOrder => &[T::Dispatch, T::SalesInvoice, T::CashSale],
+        T::SalesOrder => &[T::Dispatch, T::SalesInvoice, T::CashSale, T::PurchaseOrder],
         T::Dispatch => &[T::SalesInvoice, T::CashSale],
         T::PurchaseOrder => &[T::ItemReceipt, T::Bill],
         T::ItemReceipt => &[T::Bill],

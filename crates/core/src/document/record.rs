@@ -57,6 +57,8 @@ pub struct DocumentLine {
     pub allocated: Decimal,
     /// Id of the line this one was converted from.
     pub source_line: Option<i64>,
+    /// Goods go straight from the vendor to the customer.
+    pub drop_ship: bool,
     /// How much of this line went into later documents, by type (VOID ones excluded).
     pub progress: Vec<Progress>,
 }
@@ -129,6 +131,8 @@ pub struct Document {
     pub order_status: Option<String>,
     /// Sales orders: NotAllocated, PartiallyAllocated or FullyAllocated.
     pub allocation_status: Option<String>,
+    /// Where the goods go (drop-ship purchase orders: the customer's address).
+    pub ship_to: Option<crate::party::Address>,
     /// Date of the void, if voided.
     pub void_date: Option<String>,
     /// Optimistic-concurrency version.

@@ -236,6 +236,21 @@ async fn set_prefix(
     Ok(Json(app.set_prefix(&who, &doc_type, &input).await?))
 }
 
+async fn back_order(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, Json<Vec<Document>>), ApiError> {
+    Ok((StatusCode::CREATED, Json(app.back_order(&who, id).await?)))
+}
+
+async fn allocate_all(
+    State(app): State<App>,
+    Auth(who): Auth,
+) -> Result<Json<Vec<Document>>, ApiError> {
+    Ok(Json(app.allocate_open_orders(&who).await?))
+}
+
 async fn reorder(
     State(app): State<App>,
     Auth(who): Auth,
@@ -395,6 +410,14 @@ pub(crate) fn routes(r: Routes) -> Routes {
             body: Some(schema_ref::<PrefixInput>),
             ok: (200, Some(schema_ref::<Sequence>)),
             ..super::doc("Change the number prefix of a document type", "documents", super::write(Resource::Company))
+        })
+        .add("post", "/api/v1/documents/{id}/back-order", post(back_order), Doc {
+            ok: (201, Some(documents_schema)),
+            ..super::doc("Purchase orders for what a sales order cannot fill from stock, one per preferred vendor", "documents", write_g)
+        })
+        .add("post", "/api/v1/stock/allocate", post(allocate_all), Doc {
+            ok: (200, Some(documents_schema)),
+            ..super::doc("Allocate free stock to every open sales order, oldest first", "stock", write_g)
         })
         .add("get", "/api/v1/reports/reorder", get(reorder), Doc {
             ok: (200, Some(reorder_schema)),

@@ -490,7 +490,7 @@ async fn garbage_on_every_write_route_is_refused_without_500_or_effect(b: Backen
         vec![0xff, 0xfe, 0x00, 0x7b],
     ];
     for r in cartwright_server::routed() {
-        if r.method == "get" {
+        if r.method == "get" || !r.takes_body {
             continue;
         }
         let url = r

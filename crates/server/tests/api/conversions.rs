@@ -14,6 +14,8 @@ crate::on_both_backends!(
     purchase_to_pay_with_a_price_variance_and_closing,
     credit_note_returns_goods_at_their_original_cost,
     conversions_refuse_what_is_not_left,
+    drop_ship_moves_no_stock_and_costs_sales_from_the_bill,
+    back_orders_buy_the_shortfall_and_allocate_it_on_receipt,
 );
 
 async fn convert(t: &TestApp, from: &Value, body: Value) -> Value {
@@ -363,4 +365,146 @@ async fn conversions_refuse_what_is_not_left(b: Backend) {
         (none.status, none.field()),
         (StatusCode::UNPROCESSABLE_ENTITY, "lines")
     );
+}
+
+async fn drop_ship_moves_no_stock_and_costs_sales_from_the_bill(b: Backend) {
+    let t = fixture(b).await;
+    t.create("/api/v1/items", json!({"code": "DS-1", "item_type": "stock", "standard_cost": "18", "preferred_vendor": "V-US"})).await;
+    let c = t.get("/api/v1/customers?q=C-US").await.body["items"][0].clone();
+    let addr = json!({"line1": "5 Elm St", "line2": "", "city": "Boston", "region": "MA", "postcode": "02101", "country": "US"});
+    t.json(Method::PUT, &format!("/api/v1/customers/{}", c["id"]), json!({"code": "C-US", "name": "US Buyer", "shipping_address": addr, "version": c["version"]})).await;
+    let so = save(&t, &doc(&t, json!({"doc_type": "sales_order", "party": "C-US", "date": "2026-01-05", "lines": [{"item": "DS-1", "quantity": "5", "unit_price": "30"}]})).await).await;
+    let po = convert(
+        &t,
+        &so,
+        json!({"to": "purchase_order", "purchase": "drop_ship"}),
+    )
+    .await;
+    assert_eq!(
+        (
+            po["party"].as_str(),
+            po["lines"][0]["drop_ship"].as_bool(),
+            po["lines"][0]["unit_price"].as_str()
+        ),
+        (Some("V-US"), Some(true), Some("18"))
+    );
+    assert_eq!(
+        po["ship_to"]["city"], "Boston",
+        "the vendor ships to the customer"
+    );
+    let po = save(&t, &po).await;
+    assert_eq!(
+        level(&t, "DS-1", "MAIN").await,
+        ("0".into(), "0".into(), "0".into()),
+        "drop-shipped goods are never on order for a site"
+    );
+    let receipt = t
+        .json(
+            Method::POST,
+            &format!("/api/v1/documents/{}/convert", po["id"]),
+            json!({"to": "item_receipt"}),
+        )
+        .await;
+    assert_eq!(
+        (receipt.status, receipt.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "lines[0].drop_ship"),
+        "drop-shipped goods are billed, never received: {}",
+        receipt.text
+    );
+    // The vendor's bill is the cost of the sale; the customer's invoice is revenue only.
+    let bill = save(&t, &convert(&t, &po, json!({"to": "bill"})).await).await;
+    assert_eq!(
+        entries(&t, &bill).await,
+        [e("2000", "0.00", "90.00"), e("5000", "90.00", "0.00")]
+    );
+    let inv = save(&t, &convert(&t, &so, json!({"to": "sales_invoice"})).await).await;
+    assert_eq!(
+        entries(&t, &inv).await,
+        [e("1100", "150.00", "0.00"), e("4000", "0.00", "150.00")]
+    );
+    assert!(
+        t.get("/api/v1/stock/moves?item=DS-1").await.body["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let so_now = t.get(&format!("/api/v1/documents/{}", so["id"])).await.body;
+    assert_eq!(so_now["order_status"], "Fulfilled");
+    invariants(&t).await;
+}
+
+async fn back_orders_buy_the_shortfall_and_allocate_it_on_receipt(b: Backend) {
+    let t = fixture(b).await;
+    t.create("/api/v1/items", json!({"code": "BO-1", "item_type": "stock", "standard_cost": "2", "preferred_vendor": "V-US"})).await;
+    receive(&t, "BO-1", "3", "2").await;
+    let so = save(&t, &doc(&t, json!({"doc_type": "sales_order", "party": "C-US", "date": "2026-01-05", "lines": [{"item": "BO-1", "quantity": "8", "unit_price": "5"}]})).await).await;
+    assert_eq!(
+        (
+            so["lines"][0]["allocated"].as_str(),
+            so["allocation_status"].as_str()
+        ),
+        (Some("3"), Some("PartiallyAllocated"))
+    );
+    let made = t
+        .json(
+            Method::POST,
+            &format!("/api/v1/documents/{}/back-order", so["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let pos = made.body.as_array().unwrap();
+    assert_eq!(
+        (
+            pos.len(),
+            pos[0]["party"].as_str(),
+            pos[0]["lines"][0]["quantity"].as_str()
+        ),
+        (1, Some("V-US"), Some("5"))
+    );
+    let po = save(&t, &pos[0]).await;
+    assert_eq!(
+        level(&t, "BO-1", "MAIN").await,
+        ("3".into(), "3".into(), "5".into())
+    );
+    let again = t
+        .json(
+            Method::POST,
+            &format!("/api/v1/documents/{}/back-order", so["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        again.body.as_array().map(Vec::len),
+        Some(0),
+        "nothing left to buy"
+    );
+    // Receiving the back order allocates it to the sales order.
+    save(&t, &convert(&t, &po, json!({"to": "item_receipt"})).await).await;
+    let so_now = t.get(&format!("/api/v1/documents/{}", so["id"])).await.body;
+    assert_eq!(
+        (
+            so_now["lines"][0]["allocated"].as_str(),
+            so_now["allocation_status"].as_str()
+        ),
+        (Some("8"), Some("FullyAllocated"))
+    );
+    assert_eq!(
+        level(&t, "BO-1", "MAIN").await,
+        ("8".into(), "8".into(), "0".into())
+    );
+    // A second order waits for stock; allocating in bulk serves it once goods arrive.
+    let so2 = save(&t, &doc(&t, json!({"doc_type": "sales_order", "party": "C-US", "date": "2026-01-06", "lines": [{"item": "BO-1", "quantity": "2", "unit_price": "5"}]})).await).await;
+    assert_eq!(so2["allocation_status"], "NotAllocated");
+    receive(&t, "BO-1", "2", "2").await;
+    let all = t
+        .json(Method::POST, "/api/v1/stock/allocate", json!({}))
+        .await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    let so2_now = t
+        .get(&format!("/api/v1/documents/{}", so2["id"]))
+        .await
+        .body;
+    assert_eq!(so2_now["allocation_status"], "FullyAllocated");
+    invariants(&t).await;
 }
