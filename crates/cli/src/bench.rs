@@ -131,6 +131,7 @@ async fn documents(app: &App, lines: usize) -> anyhow::Result<()> {
         memo: None,
         prices_include_tax: None,
         ship_to: None,
+        landed_spread: None,
         lines: (0..lines)
             .map(|i| LineInput {
                 item: format!("B-{i:07}"),

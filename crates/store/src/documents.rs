@@ -43,6 +43,8 @@ pub struct DocumentRow {
     pub prices_include_tax: bool,
     /// Ship-to address (drop-ship purchase orders), as JSON.
     pub ship_to_json: Option<String>,
+    /// How charges on a receipt or bill are spread over its goods: `value` or `quantity`.
+    pub landed_spread: String,
     /// Net, document minor units.
     pub net_minor: i64,
     /// Tax, document minor units.
@@ -213,6 +215,7 @@ fn document_from(r: &dyn DbRow) -> Result<Document> {
         closed: r.bool("closed")?,
         order_status: None,
         allocation_status: None,
+        landed_spread: r.string("landed_spread")?,
         ship_to: match r.opt_string("ship_to_json")? {
             Some(j) => Some(crate::row::parse_json("documents", "ship_to_json", &j)?),
             None => None,
@@ -300,8 +303,8 @@ impl Tx {
             self,
             sqlx::query(
                 "INSERT INTO documents (doc_type, status, party_id, doc_date, due_date, currency, rate_e6, site_id, to_site_id,
-                 reference, memo, prices_include_tax, net_minor, tax_minor, total_minor, base_total_minor, created_at, updated_at, ship_to_json)
-                 VALUES ($1, 'PENDING', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17) RETURNING id"
+                 reference, memo, prices_include_tax, net_minor, tax_minor, total_minor, base_total_minor, created_at, updated_at, ship_to_json, landed_spread)
+                 VALUES ($1, 'PENDING', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18) RETURNING id"
             )
             .bind(d.doc_type.as_str())
             .bind(d.party_id)
@@ -319,7 +322,8 @@ impl Tx {
             .bind(d.total_minor)
             .bind(d.base_total_minor)
             .bind(&now)
-            .bind(&d.ship_to_json),
+            .bind(&d.ship_to_json)
+            .bind(&d.landed_spread),
             |r: &dyn DbRow| r.i64("id")
         )
         .ok_or_else(|| StoreError::NotFound { entity: "document", key: "new".into() })?;
@@ -378,7 +382,7 @@ impl Tx {
             sqlx::query(
                 "UPDATE documents SET party_id = $1, doc_date = $2, due_date = $3, currency = $4, rate_e6 = $5, site_id = $6,
                  to_site_id = $7, reference = $8, memo = $9, prices_include_tax = $10, net_minor = $11, tax_minor = $12,
-                 total_minor = $13, base_total_minor = $14, version = version + 1, updated_at = $15, ship_to_json = $19
+                 total_minor = $13, base_total_minor = $14, version = version + 1, updated_at = $15, ship_to_json = $19, landed_spread = $20
                  WHERE id = $16 AND version = $17 AND status = 'PENDING' AND doc_type = $18"
             )
             .bind(d.party_id)
@@ -400,6 +404,7 @@ impl Tx {
             .bind(version)
             .bind(d.doc_type.as_str())
             .bind(&d.ship_to_json)
+            .bind(&d.landed_spread)
         );
         if n != 1 {
             return Err(StoreError::Stale {
@@ -593,7 +598,7 @@ impl Tx {
                 "SELECT d.id, d.doc_type, d.status, d.number, p.code AS party, d.doc_date, d.due_date, d.currency, c.minor_units,
                  bc.minor_units AS base_minor_units, d.rate_e6, s.code AS site, ts.code AS to_site, d.reference, d.memo,
                  d.prices_include_tax, d.net_minor, d.tax_minor, d.total_minor, d.base_total_minor, d.closed, d.void_date,
-                 d.version, d.created_at, d.updated_at, d.ship_to_json
+                 d.version, d.created_at, d.updated_at, d.ship_to_json, d.landed_spread
                  FROM documents d JOIN currencies c ON c.code = d.currency
                  JOIN company co ON co.id = 1 JOIN currencies bc ON bc.code = co.base_currency
                  LEFT JOIN parties p ON p.id = d.party_id LEFT JOIN sites s ON s.id = d.site_id LEFT JOIN sites ts ON ts.id = d.to_site_id
@@ -646,7 +651,7 @@ impl Tx {
                 "SELECT d.id, d.doc_type, d.status, d.number, p.code AS party, d.doc_date, d.due_date, d.currency, c.minor_units,
                  bc.minor_units AS base_minor_units, d.rate_e6, s.code AS site, ts.code AS to_site, d.reference, d.memo,
                  d.prices_include_tax, d.net_minor, d.tax_minor, d.total_minor, d.base_total_minor, d.closed, d.void_date,
-                 d.version, d.created_at, d.updated_at, d.ship_to_json
+                 d.version, d.created_at, d.updated_at, d.ship_to_json, d.landed_spread
                  FROM documents d JOIN currencies c ON c.code = d.currency
                  JOIN company co ON co.id = 1 JOIN currencies bc ON bc.code = co.base_currency
                  LEFT JOIN parties p ON p.id = d.party_id LEFT JOIN sites s ON s.id = d.site_id LEFT JOIN sites ts ON ts.id = d.to_site_id

@@ -45,6 +45,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_drop_ship.sql"),
         include_str!("../migrations/postgres/0006_drop_ship.sql"),
     ),
+    (
+        7,
+        "landed costs",
+        include_str!("../migrations/sqlite/0007_landed_costs.sql"),
+        include_str!("../migrations/postgres/0007_landed_costs.sql"),
+    ),
 ];
 
 /// Number of migrations shipped.

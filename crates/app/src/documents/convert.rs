@@ -280,6 +280,7 @@ impl App {
             memo: Some(format!("from {}", source.number.as_deref().unwrap_or(""))),
             prices_include_tax: Some(source.prices_include_tax && !to_purchase),
             ship_to,
+            landed_spread: None,
             lines,
             version: None,
         };

@@ -359,6 +359,69 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
         t,
         DocType::CreditNote | DocType::ItemReceipt | DocType::Bill
     );
+    // Landed costs: charge lines (freight, duty) of a receipt or a bill for goods not received
+    // before are capitalised into the goods' stock value, spread by value or by quantity.
+    let is_charge = |i: usize, l: &LineRow| {
+        facts
+            .get(&l.item_id)
+            .is_some_and(|f| f.kind == ItemType::Charge)
+            && !l.drop_ship
+            && sources
+                .get(i)
+                .and_then(|s| s.as_ref())
+                .is_none_or(|s| s.0 != DocType::ItemReceipt)
+    };
+    let goods: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| matches!(t, DocType::ItemReceipt | DocType::Bill) && moves_goods(*i, l))
+        .map(|(i, _)| i)
+        .collect();
+    let landed_total: i64 =
+        if goods.is_empty() || !matches!(t, DocType::ItemReceipt | DocType::Bill) {
+            0
+        } else {
+            lines
+                .iter()
+                .enumerate()
+                .filter(|(i, l)| is_charge(*i, l))
+                .map(|(_, l)| l.base_net_minor)
+                .sum()
+        };
+    let mut landed = vec![0_i64; lines.len()];
+    let mut capitalised = vec![false; lines.len()];
+    if landed_total != 0 {
+        let by_quantity = doc.landed_spread == "quantity";
+        let weight = |i: usize| {
+            lines.get(i).map_or(0, |l| {
+                if by_quantity {
+                    l.qty_e4
+                } else {
+                    l.base_net_minor
+                }
+            })
+        };
+        let total_weight: i64 = goods.iter().map(|i| weight(*i)).sum();
+        let mut given = 0;
+        for (n, &i) in goods.iter().enumerate() {
+            let share = if n + 1 == goods.len() {
+                landed_total - given
+            } else {
+                prorate(landed_total, weight(i), total_weight.max(1))
+            };
+            given += share;
+            if let Some(x) = landed.get_mut(i) {
+                *x = share;
+            }
+        }
+        for (i, l) in lines.iter().enumerate() {
+            if is_charge(i, l)
+                && let Some(c) = capitalised.get_mut(i)
+            {
+                *c = true;
+            }
+        }
+    }
 
     // Stock leaving: check first, so a refusal changes nothing.
     if out_of_stock || t == DocType::AssemblyBuild {
@@ -431,12 +494,12 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
                     tx.set_line_allocation(src.id, src.allocated_e4 - take)
                         .await?;
                 }
+                // Billing received goods clears what the receipt put in pending receipts for them.
                 (DocType::ItemReceipt, _) => {
-                    let (moved_qty, moved_value) = tx.line_moved(src.id).await?;
-                    received_values[i] = Some(if moved_qty == 0 {
+                    received_values[i] = Some(if src.qty_e4 == 0 {
                         0
                     } else {
-                        prorate(moved_value, l.qty_e4, moved_qty)
+                        prorate(src.base_net_minor, l.qty_e4, src.qty_e4)
                     });
                 }
                 _ => {}
@@ -575,7 +638,7 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
                         _ => prorate(fallback(cost), l.qty_e4, cartwright_core::costing::UNIT_E8),
                     }
                 } else {
-                    l.base_net_minor
+                    l.base_net_minor + landed.get(i).copied().unwrap_or(0)
                 };
                 cost.receive(method, l.qty_e4, value);
                 push(site, l.qty_e4, value);
@@ -636,8 +699,11 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
             &company,
             doc,
             &lines,
-            &line_values,
-            &received_values,
+            &LineEffects {
+                values: &line_values,
+                received: &received_values,
+                capitalised: &capitalised,
+            },
             bmu,
         )
         .await?;
@@ -645,28 +711,43 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
     Ok(())
 }
 
+/// What saving did to each line, for posting.
+struct LineEffects<'a> {
+    /// Stock value moved, base minor units (negative out).
+    values: &'a [i64],
+    /// For bill lines of received goods: what the receipt put in pending receipts.
+    received: &'a [Option<i64>],
+    /// Charge lines capitalised into the goods' stock value.
+    capitalised: &'a [bool],
+}
+
 async fn post(
     tx: &mut Tx,
     company: &Company,
     doc: &Document,
     lines: &[LineRow],
-    line_values: &[i64],
-    received_values: &[Option<i64>],
+    effects: &LineEffects<'_>,
     bmu: u32,
 ) -> Result<()> {
+    let (line_values, received_values, capitalised) =
+        (effects.values, effects.received, effects.capitalised);
     let facts = item_facts(tx, company, lines, bmu).await?;
     let rate = doc.exchange_rate;
     let posting_lines: Vec<PostingLine> = lines
         .iter()
         .zip(line_values)
         .zip(received_values)
-        .map(|((l, v), received)| PostingLine {
+        .zip(capitalised)
+        .map(|(((l, v), received), cap)| PostingLine {
             net_minor: l.net_minor,
             base_net_minor: l.base_net_minor,
             stock_value_minor: *v,
             received_value_minor: *received,
-            stocked: facts.get(&l.item_id).is_some_and(|f| f.stocked)
-                && (*v != 0 || received.is_some() || l.qty_e4 == 0),
+            // A capitalised charge is part of the goods' stock value: on a bill its amount
+            // offsets the variance the goods show against their (higher) stock value.
+            stocked: *cap
+                || (facts.get(&l.item_id).is_some_and(|f| f.stocked)
+                    && (*v != 0 || received.is_some() || l.qty_e4 == 0)),
         })
         .collect();
     let sales_side = matches!(

@@ -127,6 +127,7 @@ impl App {
                 memo: Some("reorder".to_owned()),
                 prices_include_tax: None,
                 ship_to: None,
+                landed_spread: None,
                 lines: lines
                     .into_iter()
                     .map(|l| LineInput {

@@ -331,6 +331,7 @@ pub(super) async fn document_row(tx: &mut Tx, input: &DocumentInput) -> Result<D
             .ship_to
             .as_ref()
             .and_then(|a| serde_json::to_string(a).ok()),
+        landed_spread: input.landed_spread.unwrap_or_default().as_str().to_owned(),
         net_minor: minor(totals.net, mu, "net")?,
         tax_minor: minor(totals.tax, mu, "tax")?,
         total_minor: minor(totals.total, mu, "total")?,

@@ -235,6 +235,7 @@ fn random_doc(rng: &mut Rng) -> DocumentInput {
         memo: None,
         prices_include_tax: Some(rng.below(3) == 0),
         ship_to: None,
+        landed_spread: None,
         lines,
         version: None,
     }

@@ -124,6 +124,19 @@ impl DocType {
     }
 }
 
+/// How landed costs are spread over the goods of a receipt or bill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LandedSpread {
+    /// In proportion to each line's value.
+    #[default]
+    Value,
+    /// In proportion to each line's quantity.
+    Quantity,
+}
+
+str_enum!(LandedSpread { Value => "value", Quantity => "quantity" });
+
 /// Where a document is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -219,6 +232,9 @@ pub struct DocumentInput {
     /// Ship-to address (drop-ship purchase orders).
     #[serde(default)]
     pub ship_to: Option<crate::party::Address>,
+    /// How charge lines (freight, duty) on a receipt or bill are spread over its goods: `value` (default) or `quantity`.
+    #[serde(default)]
+    pub landed_spread: Option<LandedSpread>,
     /// Lines.
     #[serde(default)]
     pub lines: Vec<LineInput>,

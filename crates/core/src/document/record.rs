@@ -133,6 +133,8 @@ pub struct Document {
     pub allocation_status: Option<String>,
     /// Where the goods go (drop-ship purchase orders: the customer's address).
     pub ship_to: Option<crate::party::Address>,
+    /// How charge lines (freight, duty) of a receipt or bill are spread over its goods: `value` or `quantity`.
+    pub landed_spread: String,
     /// Date of the void, if voided.
     pub void_date: Option<String>,
     /// Optimistic-concurrency version.

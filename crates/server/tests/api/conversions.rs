@@ -18,7 +18,7 @@ crate::on_both_backends!(
     back_orders_buy_the_shortfall_and_allocate_it_on_receipt,
 );
 
-async fn convert(t: &TestApp, from: &Value, body: Value) -> Value {
+pub(crate) async fn convert(t: &TestApp, from: &Value, body: Value) -> Value {
     let a = t
         .json(
             Method::POST,

@@ -19,6 +19,7 @@ crate::on_both_backends!(
     stock_moves_list_every_change_with_its_document,
     reorder_report_suggests_and_creates_purchase_orders_per_vendor,
     kits_sell_their_components_and_assemblies_are_built_at_component_cost,
+    landed_costs_are_spread_over_the_goods_by_value_or_quantity,
 );
 
 /// A company in USD with EUR at 1.10, two sites, a stock item, a service, 20 % tax, and parties.
@@ -1055,6 +1056,85 @@ async fn kits_sell_their_components_and_assemblies_are_built_at_component_cost(b
     assert_eq!(
         (refused.status, refused.field()),
         (StatusCode::UNPROCESSABLE_ENTITY, "lines[0].item")
+    );
+    invariants(&t).await;
+}
+
+async fn landed_costs_are_spread_over_the_goods_by_value_or_quantity(b: Backend) {
+    let t = fixture(b).await;
+    t.create(
+        "/api/v1/items",
+        json!({"code": "FREIGHT", "item_type": "charge"}),
+    )
+    .await;
+    // 10 WIDGET at 3 (30) and 5 GADGET at 14 (70), freight 20 spread by value: 6 and 14.
+    let r = save(&t, &doc(&t, json!({"doc_type": "item_receipt", "party": "V-US", "date": "2026-01-02", "site": "MAIN", "lines": [
+        {"item": "WIDGET", "quantity": "10", "unit_price": "3"}, {"item": "GADGET", "quantity": "5", "unit_price": "14"}, {"item": "FREIGHT", "quantity": "1", "unit_price": "20"}]})).await).await;
+    assert_eq!(
+        entries(&t, &r).await,
+        [e("1200", "120.00", "0.00"), e("2100", "0.00", "120.00")]
+    );
+    let values = |m: &Value| {
+        m["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x["item"].as_str().unwrap().to_owned(),
+                    x["value"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let moves = t
+        .get(&format!("/api/v1/stock/moves?document={}", r["id"]))
+        .await
+        .body;
+    assert_eq!(
+        values(&moves),
+        [
+            ("WIDGET".to_owned(), "36.00".to_owned()),
+            ("GADGET".to_owned(), "84.00".to_owned())
+        ]
+    );
+    // The bill of that receipt clears pending receipts, freight included; no variance at the same prices.
+    let bill = save(
+        &t,
+        &crate::conversions::convert(&t, &r, json!({"to": "bill"})).await,
+    )
+    .await;
+    assert_eq!(
+        entries(&t, &bill).await,
+        [e("2000", "0.00", "120.00"), e("2100", "120.00", "0.00")]
+    );
+    // By quantity: 10 and 5 units share 20 as 13.33 and 6.67.
+    let q = save(&t, &doc(&t, json!({"doc_type": "item_receipt", "party": "V-US", "date": "2026-01-03", "site": "MAIN", "landed_spread": "quantity", "lines": [
+        {"item": "WIDGET", "quantity": "10", "unit_price": "3"}, {"item": "GADGET", "quantity": "5", "unit_price": "14"}, {"item": "FREIGHT", "quantity": "1", "unit_price": "20"}]})).await).await;
+    assert_eq!(q["landed_spread"], "quantity");
+    let moves = t
+        .get(&format!("/api/v1/stock/moves?document={}", q["id"]))
+        .await
+        .body;
+    assert_eq!(
+        values(&moves),
+        [
+            ("WIDGET".to_owned(), "43.33".to_owned()),
+            ("GADGET".to_owned(), "76.67".to_owned())
+        ]
+    );
+    // A bill for goods not received before capitalises its freight too: stock 24, no variance.
+    let direct = save(&t, &doc(&t, json!({"doc_type": "bill", "party": "V-US", "date": "2026-01-04", "lines": [
+        {"item": "WIDGET", "quantity": "4", "unit_price": "5"}, {"item": "FREIGHT", "quantity": "1", "unit_price": "4"}]})).await).await;
+    assert_eq!(
+        entries(&t, &direct).await,
+        [e("2000", "0.00", "24.00"), e("1200", "24.00", "0.00")]
+    );
+    // Freight with no goods on the document is a plain cost.
+    let alone = save(&t, &doc(&t, json!({"doc_type": "bill", "party": "V-US", "date": "2026-01-04", "lines": [{"item": "FREIGHT", "quantity": "1", "unit_price": "9"}]})).await).await;
+    assert_eq!(
+        entries(&t, &alone).await,
+        [e("2000", "0.00", "9.00"), e("5000", "9.00", "0.00")]
     );
     invariants(&t).await;
 }
