@@ -244,6 +244,22 @@ impl Tx {
         ))
     }
 
+    /// On hand per item, site and bin as the sum of moves (bin `None`: no bin given).
+    pub async fn on_hand_by_bin(
+        &mut self,
+        item_id: Option<i64>,
+    ) -> Result<Vec<(i64, i64, Option<String>, i64)>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT m.item_id, m.site_id, b.code AS bin, CAST(SUM(m.qty_e4) AS BIGINT) AS q FROM stock_moves m LEFT JOIN bins b ON b.id = m.bin_id
+                 WHERE ($1 IS NULL OR m.item_id = $1) GROUP BY m.item_id, m.site_id, b.code ORDER BY m.item_id, m.site_id, b.code"
+            )
+            .bind(item_id),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("item_id")?, r.i64("site_id")?, r.opt_string("bin")?, r.i64("q")?))
+        ))
+    }
+
     /// On hand per item and site as the sum of moves, for checking the stored levels.
     pub async fn on_hand_from_moves(&mut self) -> Result<Vec<(i64, i64, i64)>> {
         Ok(fetch_all!(

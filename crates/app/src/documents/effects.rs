@@ -46,6 +46,36 @@ pub struct StockLevelView {
     #[schema(value_type = String)]
     #[serde(with = "rust_decimal::serde::str")]
     pub available: Decimal,
+    /// On hand per bin (moves without a bin count under `null`).
+    pub bins: Vec<BinStock>,
+}
+
+/// Stock on hand in one bin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct BinStock {
+    /// Bin code; `null` for stock booked to the site without a bin.
+    pub bin: Option<String>,
+    /// On hand.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub on_hand: Decimal,
+}
+
+/// A stored level that differs from the sum of its moves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct LevelMismatch {
+    /// Item code.
+    pub item: String,
+    /// Site code.
+    pub site: String,
+    /// Stored on hand.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub stored: Decimal,
+    /// Sum of the moves.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub from_moves: Decimal,
 }
 
 fn qty(e4: i64) -> Decimal {
@@ -968,6 +998,46 @@ pub struct StockMoveView {
 }
 
 impl App {
+    /// Proves the stored stock levels equal the sum of the stock moves; lists every difference.
+    pub async fn check_stock(&self, who: &Principal) -> Result<Vec<LevelMismatch>> {
+        who.require(Resource::Documents, Access::Read)?;
+        let mut tx = self.store.read().await?;
+        let moves = tx.on_hand_from_moves().await?;
+        let levels = tx.levels(None).await?;
+        let mut keys: Vec<(i64, i64)> = moves
+            .iter()
+            .map(|m| (m.0, m.1))
+            .chain(levels.iter().map(|l| (l.item_id, l.site_id)))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut out = Vec::new();
+        for (item_id, site_id) in keys {
+            let stored = levels
+                .iter()
+                .find(|l| l.item_id == item_id && l.site_id == site_id)
+                .map_or(0, |l| l.on_hand_e4);
+            let moved = moves
+                .iter()
+                .find(|m| m.0 == item_id && m.1 == site_id)
+                .map_or(0, |m| m.2);
+            if stored != moved {
+                let item = tx
+                    .item(item_id)
+                    .await?
+                    .map_or_else(|| item_id.to_string(), |i| i.code);
+                let site = site_code(&mut tx, site_id).await?;
+                out.push(LevelMismatch {
+                    item,
+                    site,
+                    stored: qty(stored),
+                    from_moves: qty(moved),
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// Stock moves filtered by item, site or document, oldest first, paged by `q`.
     pub async fn stock_moves(
         &self,
@@ -1041,6 +1111,10 @@ impl App {
             None => None,
         };
         let levels = tx.levels(item_id).await?;
+        let mut by_bin = tx.on_hand_by_bin(item_id).await?;
+        // Named bins first, in code order; stock without a bin last (engines sort NULL differently).
+        by_bin
+            .sort_by(|a, b| (a.0, a.1, a.2.is_none(), &a.2).cmp(&(b.0, b.1, b.2.is_none(), &b.2)));
         let mut items: HashMap<i64, String> = HashMap::new();
         let mut sites: HashMap<i64, String> = HashMap::new();
         let mut out = Vec::with_capacity(levels.len());
@@ -1064,6 +1138,14 @@ impl App {
                 free: qty(free),
                 on_order: qty(l.on_order_e4),
                 available: qty(free + l.on_order_e4),
+                bins: by_bin
+                    .iter()
+                    .filter(|(i, s, _, q)| *i == l.item_id && *s == l.site_id && *q != 0)
+                    .map(|(_, _, bin, q)| BinStock {
+                        bin: bin.clone(),
+                        on_hand: qty(*q),
+                    })
+                    .collect(),
             });
         }
         Ok(out)

@@ -19,7 +19,7 @@ use crate::{App, AppError, Principal, Result, audit, company::no_company, requir
 
 pub use convert::{ConvertInput, ConvertLine, PurchaseMode, Related};
 
-pub use effects::{StockLevelView, StockMoveView};
+pub use effects::{BinStock, LevelMismatch, StockLevelView, StockMoveView};
 pub use reorder::ReorderLine;
 
 /// One debit or credit of a document ("Show Account Entries").

@@ -9,8 +9,8 @@ use axum::{
 use cartwright_app::{
     App,
     documents::{
-        ConvertInput, Entry, PrefixInput, Related, ReorderLine, Sequence, StockLevelView,
-        StockMoveView,
+        ConvertInput, Entry, LevelMismatch, PrefixInput, Related, ReorderLine, Sequence,
+        StockLevelView, StockMoveView,
     },
 };
 use cartwright_core::{
@@ -236,6 +236,13 @@ async fn set_prefix(
     Ok(Json(app.set_prefix(&who, &doc_type, &input).await?))
 }
 
+async fn check_stock(
+    State(app): State<App>,
+    Auth(who): Auth,
+) -> Result<Json<Vec<LevelMismatch>>, ApiError> {
+    Ok(Json(app.check_stock(&who).await?))
+}
+
 async fn back_order(
     State(app): State<App>,
     Auth(who): Auth,
@@ -311,6 +318,17 @@ fn sequences_schema(
     s: &mut crate::routing::Schemas,
 ) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
     let item = schema_ref::<Sequence>(s);
+    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(item)
+            .build(),
+    ))
+}
+
+fn mismatch_schema(
+    s: &mut crate::routing::Schemas,
+) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    let item = schema_ref::<LevelMismatch>(s);
     utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
         utoipa::openapi::schema::ArrayBuilder::new()
             .items(item)
@@ -414,6 +432,10 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .add("post", "/api/v1/documents/{id}/back-order", post(back_order), Doc {
             ok: (201, Some(documents_schema)),
             ..super::doc("Purchase orders for what a sales order cannot fill from stock, one per preferred vendor", "documents", write_g)
+        })
+        .add("get", "/api/v1/stock/check", get(check_stock), Doc {
+            ok: (200, Some(mismatch_schema)),
+            ..super::doc("Prove the stored stock levels equal the sum of the moves: lists every difference (empty when all agree)", "stock", read_g)
         })
         .add("post", "/api/v1/stock/allocate", post(allocate_all), Doc {
             ok: (200, Some(documents_schema)),

@@ -199,6 +199,7 @@ pub(crate) async fn invariants(t: &TestApp) {
 
 async fn every_document_type_lives_pending_saved_void_or_deleted(b: Backend) {
     let t = fixture(b).await;
+    t.create("/api/v1/items", json!({"code": "W-SET", "item_type": "assembly", "components": [{"item": "WIDGET", "quantity": "2"}]})).await;
     receive(&t, "WIDGET", "50", "3").await;
     let bodies = [
         json!({"doc_type": "quote", "party": "C-US", "date": "2026-01-05", "lines": [{"item": "WIDGET", "quantity": "2", "unit_price": "5"}]}),
@@ -213,6 +214,7 @@ async fn every_document_type_lives_pending_saved_void_or_deleted(b: Backend) {
         json!({"doc_type": "vendor_credit", "party": "V-US", "date": "2026-01-05", "lines": [{"item": "WIDGET", "quantity": "1", "unit_price": "3"}]}),
         json!({"doc_type": "stock_transfer", "date": "2026-01-05", "site": "MAIN", "to_site": "EAST", "lines": [{"item": "WIDGET", "quantity": "3"}]}),
         json!({"doc_type": "stock_adjustment", "date": "2026-01-05", "site": "EAST", "lines": [{"item": "GADGET", "quantity": "4", "unit_cost": "1.5"}]}),
+        json!({"doc_type": "assembly_build", "date": "2026-01-05", "site": "MAIN", "lines": [{"item": "W-SET", "quantity": "3"}]}),
     ];
     for body in bodies {
         let kind = body["doc_type"].as_str().unwrap().to_owned();
@@ -790,6 +792,24 @@ async fn numbers_are_per_type_and_never_reused(b: Backend) {
 
 async fn stock_moves_list_every_change_with_its_document(b: Backend) {
     let t = fixture(b).await;
+    let main = t.get("/api/v1/sites?q=MAIN").await.body["items"][0]["id"].clone();
+    t.create(
+        &format!("/api/v1/sites/{main}/bins"),
+        json!({"code": "A-1"}),
+    )
+    .await;
+    let binned = save(&t, &doc(&t, json!({"doc_type": "item_receipt", "party": "V-US", "date": "2026-01-02", "site": "MAIN", "lines": [{"item": "GADGET", "quantity": "3", "unit_price": "1", "bin": "A-1"}, {"item": "GADGET", "quantity": "2", "unit_price": "1"}]})).await).await;
+    let gadget = t.get("/api/v1/stock?item=GADGET").await.body;
+    assert_eq!(
+        gadget[0]["bins"],
+        json!([{"bin": "A-1", "on_hand": "3"}, {"bin": null, "on_hand": "2"}])
+    );
+    t.json(
+        Method::POST,
+        &format!("/api/v1/documents/{}/void", binned["id"]),
+        json!({}),
+    )
+    .await;
     let r = receive(&t, "WIDGET", "5", "2").await;
     let tr = doc(&t, json!({"doc_type": "stock_transfer", "date": "2026-01-05", "site": "MAIN", "to_site": "EAST", "lines": [{"item": "WIDGET", "quantity": "2"}]})).await;
     let tr = save(&t, &tr).await;
@@ -846,11 +866,11 @@ async fn stock_moves_list_every_change_with_its_document(b: Backend) {
             set.body["prefix"].as_str(),
             set.body["next_number"].as_i64()
         ),
-        (StatusCode::OK, Some("GRN/"), Some(2))
+        (StatusCode::OK, Some("GRN/"), Some(3))
     );
     assert_eq!(
         receive(&t, "WIDGET", "1", "2").await["number"],
-        "GRN/000002"
+        "GRN/000003"
     );
     let bad = t
         .json(
