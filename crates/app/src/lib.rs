@@ -11,6 +11,7 @@ pub mod demo;
 pub mod documents;
 mod error;
 pub mod items;
+pub mod ledger;
 pub mod masters;
 pub mod parties;
 mod principal;

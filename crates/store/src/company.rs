@@ -62,6 +62,28 @@ fn company_from(r: &dyn DbRow) -> Result<Company> {
 }
 
 impl Tx {
+    /// The lock date: nothing may be posted, saved, voided or dated on or before it.
+    pub async fn lock_date(&mut self) -> Result<Option<String>> {
+        Ok(fetch_opt!(
+            self,
+            sqlx::query("SELECT lock_date FROM company WHERE id = 1"),
+            |r: &dyn DbRow| r.opt_string("lock_date")
+        )
+        .flatten())
+    }
+
+    /// Sets (or clears) the lock date.
+    pub async fn set_lock_date(&mut self, date: Option<&str>) -> Result<()> {
+        let now = self.now.clone();
+        execute!(
+            self,
+            sqlx::query("UPDATE company SET lock_date = $1, updated_at = $2 WHERE id = 1")
+                .bind(date)
+                .bind(&now)
+        );
+        Ok(())
+    }
+
     /// The company, if it has been set up.
     pub async fn company(&mut self) -> Result<Option<Company>> {
         Ok(fetch_opt!(

@@ -98,6 +98,64 @@ impl Tx {
         ))
     }
 
+    /// Balance of every account with postings up to and including `as_of`, base minor units (debit positive).
+    pub async fn account_balances_as_of(&mut self, as_of: &str) -> Result<Vec<(i64, i64)>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT l.account_id, CAST(SUM(l.base_minor) AS BIGINT) AS b FROM journal_lines l JOIN journals j ON j.id = l.journal_id
+                 WHERE j.journal_date <= $1 GROUP BY l.account_id ORDER BY l.account_id"
+            )
+            .bind(as_of),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("account_id")?, r.i64("b")?))
+        ))
+    }
+
+    /// A journal's date, memo, document and lines.
+    pub async fn journal(
+        &mut self,
+        id: i64,
+    ) -> Result<Option<(String, String, Option<i64>, Vec<JournalLine>)>> {
+        let head = fetch_opt!(
+            self,
+            sqlx::query("SELECT journal_date, memo, document_id FROM journals WHERE id = $1")
+                .bind(id),
+            |r: &dyn DbRow| Ok::<_, StoreError>((
+                r.string("journal_date")?,
+                r.string("memo")?,
+                r.opt_i64("document_id")?
+            ))
+        );
+        let Some((date, memo, document)) = head else {
+            return Ok(None);
+        };
+        let lines = fetch_all!(
+            self,
+            sqlx::query("SELECT account_id, base_minor, currency, amount_minor, rate_e6 FROM journal_lines WHERE journal_id = $1 ORDER BY id").bind(id),
+            |r: &dyn DbRow| Ok::<_, StoreError>(JournalLine {
+                account_id: r.i64("account_id")?,
+                base_minor: r.i64("base_minor")?,
+                currency: r.string("currency")?,
+                amount_minor: r.i64("amount_minor")?,
+                rate: Decimal::new(r.i64("rate_e6")?, 6),
+            })
+        );
+        Ok(Some((date, memo, document, lines)))
+    }
+
+    /// Ids of manual journals (not made by a document), newest last, after `after`.
+    pub async fn manual_journal_ids(&mut self, after: i64, limit: i64) -> Result<Vec<i64>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT id FROM journals WHERE document_id IS NULL AND id > $1 ORDER BY id LIMIT $2"
+            )
+            .bind(after)
+            .bind(limit),
+            |r: &dyn DbRow| r.i64("id")
+        ))
+    }
+
     /// Whether anything has been posted (the base currency is then fixed).
     pub async fn has_postings(&mut self) -> Result<bool> {
         Ok(fetch_opt!(

@@ -51,6 +51,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_landed_costs.sql"),
         include_str!("../migrations/postgres/0007_landed_costs.sql"),
     ),
+    (
+        8,
+        "period lock",
+        include_str!("../migrations/sqlite/0008_period_lock.sql"),
+        include_str!("../migrations/postgres/0008_period_lock.sql"),
+    ),
 ];
 
 /// Number of migrations shipped.

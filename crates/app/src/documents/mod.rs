@@ -291,6 +291,7 @@ impl App {
             return Err(not_pending(&before, "saved"));
         }
         let version = version.unwrap_or(before.version);
+        crate::ledger::check_open(&mut tx, "date", &before.date).await?;
         effects::apply(&mut tx, &before).await?;
         let number = tx.next_number(before.doc_type).await?;
         tx.mark_saved(id, version, &number).await?;
@@ -347,6 +348,7 @@ impl App {
             ));
         }
         let version = version.unwrap_or(before.version);
+        crate::ledger::check_open(&mut tx, "date", &date).await?;
         effects::reverse(&mut tx, &before, &date).await?;
         let journals: Vec<_> = tx.document_entries(id).await?;
         let mut ids: Vec<i64> = journals

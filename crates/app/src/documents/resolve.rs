@@ -38,6 +38,7 @@ pub(super) async fn document_row(tx: &mut Tx, input: &DocumentInput) -> Result<D
     let base = company.base_currency.clone();
     let doc_date = parse_date("date", &input.date)?;
     let date = format_date(doc_date);
+    crate::ledger::check_open(tx, "date", &date).await?;
     let mut errs = FieldErrors::default();
 
     // Party and currency: a document is always in its party's currency.

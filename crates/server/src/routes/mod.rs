@@ -3,6 +3,7 @@
 mod csv;
 mod documents;
 mod handlers;
+mod ledger;
 
 use axum::{
     Json,
@@ -424,7 +425,7 @@ fn table() -> Routes {
             )
         },
     );
-    documents::routes(csv::routes(r))
+    ledger::routes(documents::routes(csv::routes(r)))
 }
 
 async fn healthz(State(app): State<App>) -> impl IntoResponse {

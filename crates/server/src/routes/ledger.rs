@@ -1,0 +1,120 @@
+//! Ledger routes: the period lock, manual journals, the trial balance.
+
+use axum::{
+    Json,
+    extract::State,
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post, put},
+};
+use cartwright_app::{
+    App,
+    ledger::{JournalInput, JournalView, PeriodLock, TrialBalance},
+};
+use cartwright_core::{page::Page, user::Resource};
+use serde::Deserialize;
+
+use crate::{
+    ApiError,
+    extract::{ApiJson, Auth, ListParams, Path, Query},
+    routing::{Doc, Routes, page_ref, schema_ref},
+};
+
+/// Query of a report at a date.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AsOf {
+    as_of: String,
+    format: Option<String>,
+}
+
+async fn get_lock(State(app): State<App>, Auth(who): Auth) -> Result<Json<PeriodLock>, ApiError> {
+    Ok(Json(app.period_lock(&who).await?))
+}
+
+async fn set_lock(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiJson(input): ApiJson<PeriodLock>,
+) -> Result<Json<PeriodLock>, ApiError> {
+    Ok(Json(app.set_period_lock(&who, &input).await?))
+}
+
+async fn create_journal(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiJson(input): ApiJson<JournalInput>,
+) -> Result<(StatusCode, Json<JournalView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_journal(&who, &input).await?),
+    ))
+}
+
+async fn read_journal(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<JournalView>, ApiError> {
+    Ok(Json(app.journal(&who, id).await?))
+}
+
+async fn list_journals(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(p): Query<ListParams>,
+) -> Result<Json<Page<JournalView>>, ApiError> {
+    Ok(Json(app.list_journals(&who, &p.to_query()?).await?))
+}
+
+async fn trial_balance(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(q): Query<AsOf>,
+) -> Result<Response, ApiError> {
+    let tb = app.trial_balance(&who, &q.as_of).await?;
+    match q.format.as_deref() {
+        None | Some("json") => Ok(Json(tb).into_response()),
+        Some("csv") => Ok((
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            tb.to_csv(),
+        )
+            .into_response()),
+        Some(other) => Err(ApiError::bad_request(
+            "bad_query",
+            format!("format must be json or csv, not '{other}'"),
+            Some("format".into()),
+        )),
+    }
+}
+
+/// Adds the ledger routes.
+pub(crate) fn routes(r: Routes) -> Routes {
+    let (read_g, write_g) = (
+        super::read(Resource::Accounts),
+        super::write(Resource::Accounts),
+    );
+    r.add("get", "/api/v1/periods", get(get_lock), Doc { ok: (200, Some(schema_ref::<PeriodLock>)), ..super::doc("The lock date", "periods", read_g) })
+        .add("put", "/api/v1/periods", put(set_lock), Doc {
+            body: Some(schema_ref::<PeriodLock>),
+            ok: (200, Some(schema_ref::<PeriodLock>)),
+            ..super::doc("Set or clear the lock date: nothing may be posted, saved, voided or dated on or before it", "periods", super::write(Resource::Company))
+        })
+        .add("get", "/api/v1/journals", get(list_journals), Doc {
+            ok: (200, Some(page_ref::<JournalView>)),
+            query: &[("cursor", "next_cursor of the previous page"), ("limit", "page size, 1 to 500")],
+            ..super::doc("Manual journals", "journals", read_g)
+        })
+        .add("post", "/api/v1/journals", post(create_journal), Doc {
+            body: Some(schema_ref::<JournalInput>),
+            ok: (201, Some(schema_ref::<JournalView>)),
+            ..super::doc("Post a manual journal, balanced in base currency", "journals", write_g)
+        })
+        .add("get", "/api/v1/journals/{id}", get(read_journal), Doc { ok: (200, Some(schema_ref::<JournalView>)), ..super::doc("Read a journal", "journals", read_g) })
+        .add("get", "/api/v1/reports/trial-balance", get(trial_balance), Doc {
+            ok: (200, Some(schema_ref::<TrialBalance>)),
+            raw_ok: Some("text/csv"),
+            query: &[("as_of", "YYYY-MM-DD, inclusive"), ("format", "json (default) or csv")],
+            ..super::doc("Trial balance at a date, in base currency", "reports", read_g)
+        })
+}

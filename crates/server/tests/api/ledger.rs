@@ -1,0 +1,248 @@
+//! The period lock, manual journals and the trial balance.
+
+use axum::http::{Method, StatusCode};
+use cartwright_store::Backend;
+use serde_json::json;
+
+use crate::documents::{doc, fixture, invariants, receive, save};
+
+crate::on_both_backends!(
+    a_locked_period_refuses_dates_saves_voids_and_journals,
+    manual_journals_must_balance_in_base_currency,
+    trial_balance_balances_and_its_csv_matches_its_json,
+);
+
+async fn a_locked_period_refuses_dates_saves_voids_and_journals(b: Backend) {
+    let t = fixture(b).await;
+    let r = receive(&t, "WIDGET", "10", "2").await; // dated 2026-01-02
+    let pending = doc(&t, json!({"doc_type": "sales_invoice", "party": "C-US", "date": "2026-01-20", "lines": [{"item": "WIDGET", "quantity": "1", "unit_price": "5"}]})).await;
+    let lock = t
+        .json(
+            Method::PUT,
+            "/api/v1/periods",
+            json!({"lock_date": "2026-01-31"}),
+        )
+        .await;
+    assert_eq!(
+        (lock.status, lock.body["lock_date"].as_str()),
+        (StatusCode::OK, Some("2026-01-31"))
+    );
+    let books = t
+        .app
+        .store()
+        .read()
+        .await
+        .unwrap()
+        .account_balances()
+        .await
+        .unwrap();
+    let msg = "date: the books are locked up to and including 2026-01-31";
+    let created = t.json(Method::POST, "/api/v1/documents", json!({"doc_type": "sales_invoice", "party": "C-US", "date": "2026-01-31", "lines": []})).await;
+    assert_eq!(
+        (created.status, created.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "date")
+    );
+    assert!(created.message().starts_with(msg), "{}", created.message());
+    let saved = t
+        .json(
+            Method::POST,
+            &format!("/api/v1/documents/{}/save", pending["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (saved.status, saved.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "date")
+    );
+    let voided = t
+        .json(
+            Method::POST,
+            &format!("/api/v1/documents/{}/void", r["id"]),
+            json!({"date": "2026-01-15"}),
+        )
+        .await;
+    assert_eq!(
+        (voided.status, voided.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "date")
+    );
+    let journal = t.json(Method::POST, "/api/v1/journals", json!({"date": "2026-01-10", "lines": [{"account": "6000", "debit": "1"}, {"account": "1000", "credit": "1"}]})).await;
+    assert_eq!(
+        (journal.status, journal.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "date")
+    );
+    assert_eq!(
+        t.app
+            .store()
+            .read()
+            .await
+            .unwrap()
+            .account_balances()
+            .await
+            .unwrap(),
+        books,
+        "nothing changed"
+    );
+    // After the lock date everything works; a void may be dated in the open period.
+    let open = doc(&t, json!({"doc_type": "sales_invoice", "party": "C-US", "date": "2026-02-01", "lines": [{"item": "WIDGET", "quantity": "1", "unit_price": "5"}]})).await;
+    save(&t, &open).await;
+    let later_void = t
+        .json(
+            Method::POST,
+            &format!("/api/v1/documents/{}/void", open["id"]),
+            json!({"date": "2026-02-02"}),
+        )
+        .await;
+    assert_eq!(later_void.status, StatusCode::OK, "{}", later_void.text);
+    let read_only = t.token_for(cartwright_core::user::Role::ReadOnly).await;
+    let refused = t
+        .send(
+            Method::PUT,
+            "/api/v1/periods",
+            Some(&read_only),
+            Some("application/json"),
+            br#"{"lock_date": null}"#.to_vec(),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let unlocked = t
+        .json(Method::PUT, "/api/v1/periods", json!({"lock_date": null}))
+        .await;
+    assert_eq!(unlocked.body["lock_date"], json!(null));
+    invariants(&t).await;
+}
+
+async fn manual_journals_must_balance_in_base_currency(b: Backend) {
+    let t = fixture(b).await;
+    t.create(
+        "/api/v1/accounts",
+        json!({"code": "6000", "name": "Rent", "account_type": "expense"}),
+    )
+    .await;
+    let ok = t.json(Method::POST, "/api/v1/journals", json!({"date": "2026-01-05", "memo": "January rent",
+        "lines": [{"account": "6000", "debit": "1200.00"}, {"account": "1000", "credit": "1200.00"}]})).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
+    assert_eq!(
+        (
+            ok.body["lines"][0]["debit"].as_str(),
+            ok.body["lines"][1]["credit"].as_str()
+        ),
+        (Some("1200.00"), Some("1200.00"))
+    );
+    // A euro bank payment: USD 110.00 for EUR 100.00, rate implied 1.1.
+    let fx = t.json(Method::POST, "/api/v1/journals", json!({"date": "2026-01-06",
+        "lines": [{"account": "6000", "debit": "110.00"}, {"account": "1001", "credit": "110.00", "currency": "EUR", "amount": "100"}]})).await;
+    assert_eq!(fx.status, StatusCode::CREATED, "{}", fx.text);
+    assert_eq!(
+        (
+            fx.body["lines"][1]["amount"].as_str(),
+            fx.body["lines"][1]["rate"].as_str()
+        ),
+        (Some("-100.00"), Some("1.1"))
+    );
+    let off = t.json(Method::POST, "/api/v1/journals", json!({"date": "2026-01-05", "lines": [{"account": "6000", "debit": "10.00"}, {"account": "1000", "credit": "9.99"}]})).await;
+    assert_eq!(
+        (off.status, off.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "lines")
+    );
+    assert_eq!(
+        off.message(),
+        "lines: debits and credits differ by 0.01 USD"
+    );
+    let both = t.json(Method::POST, "/api/v1/journals", json!({"date": "2026-01-05", "lines": [{"account": "6000", "debit": "1", "credit": "1"}, {"account": "NOPE", "credit": "1"}]})).await;
+    let fields: Vec<_> = both.body["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(fields, ["lines[0].debit", "lines[1].account"]);
+    let sub_cent = t.json(Method::POST, "/api/v1/journals", json!({"date": "2026-01-05", "lines": [{"account": "6000", "debit": "1.005"}, {"account": "1000", "credit": "1.005"}]})).await;
+    assert_eq!(
+        (sub_cent.status, sub_cent.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "lines[0].debit")
+    );
+    let list = t.get("/api/v1/journals").await.body;
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        2,
+        "only manual journals are listed"
+    );
+    let one = t
+        .get(&format!("/api/v1/journals/{}", ok.body["id"]))
+        .await
+        .body;
+    assert_eq!(one["memo"], "January rent");
+    invariants(&t).await;
+}
+
+async fn trial_balance_balances_and_its_csv_matches_its_json(b: Backend) {
+    let t = fixture(b).await;
+    receive(&t, "WIDGET", "10", "2.50").await;
+    let inv = doc(&t, json!({"doc_type": "sales_invoice", "party": "C-EU", "date": "2026-01-10", "lines": [{"item": "WIDGET", "quantity": "3", "unit_price": "19.99", "tax_code": "VAT20"}]})).await;
+    save(&t, &inv).await;
+    let late = doc(&t, json!({"doc_type": "cash_sale", "party": "C-US", "date": "2026-03-01", "lines": [{"item": "FITTING", "quantity": "1", "unit_price": "100"}]})).await;
+    save(&t, &late).await;
+    let tb = t
+        .get("/api/v1/reports/trial-balance?as_of=2026-01-31")
+        .await
+        .body;
+    let rows: Vec<(String, String, String)> = tb["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["account"].as_str().unwrap().to_owned(),
+                l["debit"].as_str().unwrap().to_owned(),
+                l["credit"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("1100".to_owned(), "79.16".to_owned(), "0.00".to_owned()),
+            ("1200".to_owned(), "17.50".to_owned(), "0.00".to_owned()),
+            ("2100".to_owned(), "0.00".to_owned(), "25.00".to_owned()),
+            ("2200".to_owned(), "0.00".to_owned(), "13.19".to_owned()),
+            ("4000".to_owned(), "0.00".to_owned(), "65.97".to_owned()),
+            ("5000".to_owned(), "7.50".to_owned(), "0.00".to_owned()),
+        ]
+    );
+    assert_eq!(
+        (tb["total_debit"].as_str(), tb["total_credit"].as_str()),
+        (Some("104.16"), Some("104.16"))
+    );
+    let csv = t
+        .get("/api/v1/reports/trial-balance?as_of=2026-01-31&format=csv")
+        .await
+        .text;
+    let mut expected = String::from("account,name,account_type,debit,credit\n");
+    for l in tb["lines"].as_array().unwrap() {
+        expected.push_str(&format!(
+            "{},{},{},{},{}\n",
+            l["account"].as_str().unwrap(),
+            l["name"].as_str().unwrap(),
+            l["account_type"].as_str().unwrap(),
+            l["debit"].as_str().unwrap(),
+            l["credit"].as_str().unwrap()
+        ));
+    }
+    expected.push_str("total,,,104.16,104.16\n");
+    assert_eq!(csv, expected);
+    let all = t
+        .get("/api/v1/reports/trial-balance?as_of=2026-12-31")
+        .await
+        .body;
+    assert_eq!(
+        all["total_debit"], "204.16",
+        "the March cash sale counts from March"
+    );
+    let bad = t
+        .get("/api/v1/reports/trial-balance?as_of=2026-13-01")
+        .await;
+    assert_eq!(
+        (bad.status, bad.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "as_of")
+    );
+}
