@@ -16,11 +16,27 @@ use utoipa::ToSchema;
 use crate::{App, AppError, Principal, Result, audit, company::no_company};
 
 /// The period lock.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct PeriodLock {
-    /// Nothing may be posted, saved, voided or dated on or before this date (`YYYY-MM-DD`); null unlocks.
+    /// Nothing may be posted, saved, voided or dated on or before this date (`YYYY-MM-DD`); null when unlocked.
     pub lock_date: Option<String>,
+}
+
+/// Body to set the lock: `lock_date` must be present, a date or null (to unlock).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodLockInput {
+    /// `YYYY-MM-DD`, or null to unlock.
+    #[schema(value_type = Option<String>)]
+    #[serde(default, deserialize_with = "present")]
+    pub lock_date: Option<Option<String>>,
+}
+
+/// Reads a field that is present (even as null) as `Some`, so a missing one stays `None`.
+fn present<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 /// Refuses `date` when it falls on or before the lock date.
@@ -233,9 +249,19 @@ impl App {
     }
 
     /// Sets or clears the lock date.
-    pub async fn set_period_lock(&self, who: &Principal, input: &PeriodLock) -> Result<PeriodLock> {
+    pub async fn set_period_lock(
+        &self,
+        who: &Principal,
+        input: &PeriodLockInput,
+    ) -> Result<PeriodLock> {
         who.require(Resource::Company, Access::Write)?;
-        let date = match input.lock_date.as_deref().filter(|d| !d.is_empty()) {
+        let Some(wanted) = &input.lock_date else {
+            return Err(AppError::invalid(
+                "lock_date",
+                "is required: a date, or null to unlock",
+            ));
+        };
+        let date = match wanted.as_deref().filter(|d| !d.is_empty()) {
             Some(d) => Some(format_date(parse_date("lock_date", d)?)),
             None => None,
         };

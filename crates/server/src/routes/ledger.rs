@@ -9,7 +9,7 @@ use axum::{
 };
 use cartwright_app::{
     App,
-    ledger::{JournalInput, JournalView, PeriodLock, TrialBalance},
+    ledger::{JournalInput, JournalView, PeriodLock, PeriodLockInput, TrialBalance},
 };
 use cartwright_core::{page::Page, user::Resource};
 use serde::Deserialize;
@@ -35,7 +35,7 @@ async fn get_lock(State(app): State<App>, Auth(who): Auth) -> Result<Json<Period
 async fn set_lock(
     State(app): State<App>,
     Auth(who): Auth,
-    ApiJson(input): ApiJson<PeriodLock>,
+    ApiJson(input): ApiJson<PeriodLockInput>,
 ) -> Result<Json<PeriodLock>, ApiError> {
     Ok(Json(app.set_period_lock(&who, &input).await?))
 }
@@ -96,7 +96,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
     );
     r.add("get", "/api/v1/periods", get(get_lock), Doc { ok: (200, Some(schema_ref::<PeriodLock>)), ..super::doc("The lock date", "periods", read_g) })
         .add("put", "/api/v1/periods", put(set_lock), Doc {
-            body: Some(schema_ref::<PeriodLock>),
+            body: Some(schema_ref::<PeriodLockInput>),
             ok: (200, Some(schema_ref::<PeriodLock>)),
             ..super::doc("Set or clear the lock date: nothing may be posted, saved, voided or dated on or before it", "periods", super::write(Resource::Company))
         })
