@@ -16,6 +16,7 @@ pub mod masters;
 pub mod parties;
 mod principal;
 mod refs;
+pub mod reports;
 
 pub use cartwright_store::{AuditQuery, ListQuery, Store};
 pub use error::{AppError, RowError};

@@ -111,6 +111,20 @@ impl Tx {
         ))
     }
 
+    /// Movement of every account between `from` and `to` inclusive, base minor units (debit positive).
+    pub async fn account_movements(&mut self, from: &str, to: &str) -> Result<Vec<(i64, i64)>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT l.account_id, CAST(SUM(l.base_minor) AS BIGINT) AS b FROM journal_lines l JOIN journals j ON j.id = l.journal_id
+                 WHERE j.journal_date >= $1 AND j.journal_date <= $2 GROUP BY l.account_id ORDER BY l.account_id"
+            )
+            .bind(from)
+            .bind(to),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("account_id")?, r.i64("b")?))
+        ))
+    }
+
     /// A journal's date, memo, document and lines.
     pub async fn journal(
         &mut self,

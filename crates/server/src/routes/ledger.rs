@@ -10,6 +10,7 @@ use axum::{
 use cartwright_app::{
     App,
     ledger::{JournalInput, JournalView, PeriodLock, PeriodLockInput, TrialBalance},
+    reports::{BalanceSheet, ProfitAndLoss},
 };
 use cartwright_core::{page::Page, user::Resource};
 use serde::Deserialize;
@@ -88,6 +89,37 @@ async fn trial_balance(
     }
 }
 
+/// Query of a report over a period.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Period {
+    from: String,
+    to: String,
+}
+
+/// Query of a report at a date (JSON only).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AsOfOnly {
+    as_of: String,
+}
+
+async fn profit_and_loss(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(q): Query<Period>,
+) -> Result<Json<ProfitAndLoss>, ApiError> {
+    Ok(Json(app.profit_and_loss(&who, &q.from, &q.to).await?))
+}
+
+async fn balance_sheet(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(q): Query<AsOfOnly>,
+) -> Result<Json<BalanceSheet>, ApiError> {
+    Ok(Json(app.balance_sheet(&who, &q.as_of).await?))
+}
+
 /// Adds the ledger routes.
 pub(crate) fn routes(r: Routes) -> Routes {
     let (read_g, write_g) = (
@@ -111,6 +143,16 @@ pub(crate) fn routes(r: Routes) -> Routes {
             ..super::doc("Post a manual journal, balanced in base currency", "journals", write_g)
         })
         .add("get", "/api/v1/journals/{id}", get(read_journal), Doc { ok: (200, Some(schema_ref::<JournalView>)), ..super::doc("Read a journal", "journals", read_g) })
+        .add("get", "/api/v1/reports/profit-and-loss", get(profit_and_loss), Doc {
+            ok: (200, Some(schema_ref::<ProfitAndLoss>)),
+            query: &[("from", "first day, YYYY-MM-DD"), ("to", "last day, YYYY-MM-DD")],
+            ..super::doc("Profit and loss for a period, in base currency", "reports", read_g)
+        })
+        .add("get", "/api/v1/reports/balance-sheet", get(balance_sheet), Doc {
+            ok: (200, Some(schema_ref::<BalanceSheet>)),
+            query: &[("as_of", "YYYY-MM-DD, inclusive")],
+            ..super::doc("Balance sheet at a date, in base currency", "reports", read_g)
+        })
         .add("get", "/api/v1/reports/trial-balance", get(trial_balance), Doc {
             ok: (200, Some(schema_ref::<TrialBalance>)),
             raw_ok: Some("text/csv"),

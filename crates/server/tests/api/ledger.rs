@@ -10,6 +10,7 @@ crate::on_both_backends!(
     a_locked_period_refuses_dates_saves_voids_and_journals,
     manual_journals_must_balance_in_base_currency,
     trial_balance_balances_and_its_csv_matches_its_json,
+    profit_and_loss_and_balance_sheet_agree_with_the_ledger,
 );
 
 async fn a_locked_period_refuses_dates_saves_voids_and_journals(b: Backend) {
@@ -244,5 +245,55 @@ async fn trial_balance_balances_and_its_csv_matches_its_json(b: Backend) {
     assert_eq!(
         (bad.status, bad.field()),
         (StatusCode::UNPROCESSABLE_ENTITY, "as_of")
+    );
+}
+
+async fn profit_and_loss_and_balance_sheet_agree_with_the_ledger(b: Backend) {
+    let t = fixture(b).await;
+    t.create(
+        "/api/v1/accounts",
+        json!({"code": "6000", "name": "Rent", "account_type": "expense"}),
+    )
+    .await;
+    receive(&t, "WIDGET", "10", "2.50").await; // stock 25.00 against pending receipts
+    let inv = doc(&t, json!({"doc_type": "sales_invoice", "party": "C-EU", "date": "2026-01-10", "lines": [{"item": "WIDGET", "quantity": "3", "unit_price": "19.99", "tax_code": "VAT20"}]})).await;
+    save(&t, &inv).await; // sales 65.97, tax 13.19, receivable 79.16, cost 7.50
+    t.json(Method::POST, "/api/v1/journals", json!({"date": "2026-01-20", "lines": [{"account": "6000", "debit": "12.00"}, {"account": "1000", "credit": "12.00"}]})).await;
+    let pl = t
+        .get("/api/v1/reports/profit-and-loss?from=2026-01-01&to=2026-01-31")
+        .await
+        .body;
+    assert_eq!(
+        (
+            pl["income"]["total"].as_str(),
+            pl["cost_of_sales"]["total"].as_str(),
+            pl["gross_profit"].as_str()
+        ),
+        (Some("65.97"), Some("7.50"), Some("58.47"))
+    );
+    assert_eq!(
+        (pl["expenses"]["total"].as_str(), pl["net_profit"].as_str()),
+        (Some("12.00"), Some("46.47"))
+    );
+    let feb = t
+        .get("/api/v1/reports/profit-and-loss?from=2026-02-01&to=2026-02-28")
+        .await
+        .body;
+    assert_eq!(feb["net_profit"], "0.00");
+    let bs = t
+        .get("/api/v1/reports/balance-sheet?as_of=2026-01-31")
+        .await
+        .body;
+    // Assets: bank -12.00, receivable 79.16, stock 17.50 = 84.66; liabilities: pending 25.00 + tax 13.19 = 38.19; earnings 46.47.
+    assert_eq!(bs["assets"]["total"], "84.66");
+    assert_eq!(bs["liabilities"]["total"], "38.19");
+    assert_eq!(bs["current_earnings"], "46.47");
+    assert_eq!(bs["total_liabilities_and_equity"], bs["assets"]["total"]);
+    let bad = t
+        .get("/api/v1/reports/profit-and-loss?from=2026-02-01&to=2026-01-01")
+        .await;
+    assert_eq!(
+        (bad.status, bad.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "from")
     );
 }

@@ -1,0 +1,259 @@
+//! Profit and loss for a period and the balance sheet at a date, from the ledger.
+
+use cartwright_core::{
+    account::AccountType,
+    user::{Access, Resource},
+    validate::{date as parse_date, format_date},
+};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{App, AppError, Principal, Result, company::no_company};
+
+/// One account's figure in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ReportLine {
+    /// Account code.
+    pub account: String,
+    /// Account name.
+    pub name: String,
+    /// Amount, base currency, shown positive on its natural side (income as credit, costs as debit).
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+/// A group of report lines and their total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ReportSection {
+    /// Lines, by account code.
+    pub lines: Vec<ReportLine>,
+    /// Sum of the lines.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: Decimal,
+}
+
+/// Profit and loss for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ProfitAndLoss {
+    /// First day, inclusive.
+    pub from: String,
+    /// Last day, inclusive.
+    pub to: String,
+    /// Base currency.
+    pub currency: String,
+    /// Sales income.
+    pub income: ReportSection,
+    /// Cost of goods sold (and stock adjustments, price variance).
+    pub cost_of_sales: ReportSection,
+    /// Income minus cost of sales.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub gross_profit: Decimal,
+    /// Other income (FX gains, net of losses).
+    pub other_income: ReportSection,
+    /// Operating expenses.
+    pub expenses: ReportSection,
+    /// Gross profit plus other income minus expenses.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub net_profit: Decimal,
+}
+
+/// The balance sheet at a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct BalanceSheet {
+    /// Date, inclusive.
+    pub as_of: String,
+    /// Base currency.
+    pub currency: String,
+    /// Assets (debit balances positive).
+    pub assets: ReportSection,
+    /// Liabilities (credit balances positive).
+    pub liabilities: ReportSection,
+    /// Equity accounts (credit balances positive).
+    pub equity: ReportSection,
+    /// Profit not yet closed into retained earnings.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub current_earnings: Decimal,
+    /// Liabilities plus equity plus current earnings (equals assets).
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total_liabilities_and_equity: Decimal,
+}
+
+fn section(lines: Vec<ReportLine>, zero: Decimal) -> ReportSection {
+    let total = lines.iter().map(|l| l.amount).sum::<Decimal>() + zero;
+    ReportSection { lines, total }
+}
+
+impl App {
+    async fn grouped(
+        &self,
+        movements: Vec<(i64, i64)>,
+        bmu: u32,
+    ) -> Result<Vec<(AccountType, ReportLine, i64)>> {
+        let mut tx = self.store.read().await?;
+        let mut out = Vec::with_capacity(movements.len());
+        for (account_id, minor) in movements {
+            if minor == 0 {
+                continue;
+            }
+            let a = tx
+                .account(account_id)
+                .await?
+                .ok_or_else(|| AppError::not_found("account", account_id))?;
+            out.push((
+                a.account_type,
+                ReportLine {
+                    account: a.code,
+                    name: a.name,
+                    amount: Decimal::new(minor, bmu),
+                },
+                minor,
+            ));
+        }
+        out.sort_by(|a, b| a.1.account.cmp(&b.1.account));
+        Ok(out)
+    }
+
+    /// Profit and loss between `from` and `to`, inclusive.
+    pub async fn profit_and_loss(
+        &self,
+        who: &Principal,
+        from: &str,
+        to: &str,
+    ) -> Result<ProfitAndLoss> {
+        who.require(Resource::Accounts, Access::Read)?;
+        let (from, to) = (
+            format_date(parse_date("from", from)?),
+            format_date(parse_date("to", to)?),
+        );
+        if from > to {
+            return Err(AppError::invalid(
+                "from",
+                format!("the period starts ({from}) after it ends ({to})"),
+            ));
+        }
+        let (currency, bmu, movements) = {
+            let mut tx = self.store.read().await?;
+            let company = tx.company().await?.ok_or_else(no_company)?;
+            let bmu = tx
+                .minor_units_of(&company.base_currency)
+                .await?
+                .unwrap_or(2);
+            (
+                company.base_currency,
+                bmu,
+                tx.account_movements(&from, &to).await?,
+            )
+        };
+        let zero = Decimal::new(0, bmu);
+        let rows = self.grouped(movements, bmu).await?;
+        let pick = |types: &[AccountType], credit_positive: bool| {
+            rows.iter()
+                .filter(|(t, _, _)| types.contains(t))
+                .map(|(_, l, _)| ReportLine {
+                    amount: if credit_positive { -l.amount } else { l.amount },
+                    ..l.clone()
+                })
+                .collect::<Vec<_>>()
+        };
+        let income = section(pick(&[AccountType::Income], true), zero);
+        let cost_of_sales = section(pick(&[AccountType::CostOfSales], false), zero);
+        let other_income = section(pick(&[AccountType::OtherIncome], true), zero);
+        let expenses = section(pick(&[AccountType::Expense], false), zero);
+        let gross_profit = income.total - cost_of_sales.total;
+        let net_profit = gross_profit + other_income.total - expenses.total;
+        Ok(ProfitAndLoss {
+            from,
+            to,
+            currency,
+            income,
+            cost_of_sales,
+            gross_profit,
+            other_income,
+            expenses,
+            net_profit,
+        })
+    }
+
+    /// The balance sheet at `as_of`, inclusive.
+    pub async fn balance_sheet(&self, who: &Principal, as_of: &str) -> Result<BalanceSheet> {
+        who.require(Resource::Accounts, Access::Read)?;
+        let as_of = format_date(parse_date("as_of", as_of)?);
+        let (currency, bmu, balances) = {
+            let mut tx = self.store.read().await?;
+            let company = tx.company().await?.ok_or_else(no_company)?;
+            let bmu = tx
+                .minor_units_of(&company.base_currency)
+                .await?
+                .unwrap_or(2);
+            (
+                company.base_currency,
+                bmu,
+                tx.account_balances_as_of(&as_of).await?,
+            )
+        };
+        let zero = Decimal::new(0, bmu);
+        let rows = self.grouped(balances, bmu).await?;
+        let is_asset = |t: AccountType| {
+            matches!(
+                t,
+                AccountType::Bank
+                    | AccountType::Receivable
+                    | AccountType::Stock
+                    | AccountType::CurrentAsset
+                    | AccountType::FixedAsset
+            )
+        };
+        let is_liability =
+            |t: AccountType| matches!(t, AccountType::Payable | AccountType::CurrentLiability);
+        let assets = section(
+            rows.iter()
+                .filter(|r| is_asset(r.0))
+                .map(|r| r.1.clone())
+                .collect(),
+            zero,
+        );
+        let liabilities = section(
+            rows.iter()
+                .filter(|r| is_liability(r.0))
+                .map(|r| ReportLine {
+                    amount: -r.1.amount,
+                    ..r.1.clone()
+                })
+                .collect(),
+            zero,
+        );
+        let equity = section(
+            rows.iter()
+                .filter(|r| r.0 == AccountType::Equity)
+                .map(|r| ReportLine {
+                    amount: -r.1.amount,
+                    ..r.1.clone()
+                })
+                .collect(),
+            zero,
+        );
+        let current_earnings = -rows
+            .iter()
+            .filter(|r| !r.0.is_balance_sheet())
+            .map(|r| r.1.amount)
+            .sum::<Decimal>()
+            + zero;
+        let total_liabilities_and_equity = liabilities.total + equity.total + current_earnings;
+        Ok(BalanceSheet {
+            as_of,
+            currency,
+            assets,
+            liabilities,
+            equity,
+            current_earnings,
+            total_liabilities_and_equity,
+        })
+    }
+}
