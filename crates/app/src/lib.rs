@@ -14,6 +14,7 @@ pub mod items;
 pub mod ledger;
 pub mod masters;
 pub mod parties;
+pub mod payments;
 mod principal;
 mod refs;
 pub mod reports;

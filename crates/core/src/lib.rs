@@ -18,6 +18,7 @@ pub mod page;
 pub mod party;
 pub mod posting;
 pub mod price_list;
+pub mod settlement;
 pub mod site;
 pub mod tax;
 pub mod terms;

@@ -249,7 +249,13 @@ pub fn journal(input: &PostingInput<'_>) -> Result<Vec<JournalLine>, Unbalanced>
                 b.base(a.stock, -l.stock_value_minor);
             }
         }
-        DocType::Quote | DocType::SalesOrder | DocType::PurchaseOrder | DocType::StockTransfer => {}
+        // Payments post through the settlement rules (`crate::settlement`), not from lines.
+        DocType::Quote
+        | DocType::SalesOrder
+        | DocType::PurchaseOrder
+        | DocType::StockTransfer
+        | DocType::CustomerReceipt
+        | DocType::VendorPayment => {}
     }
     let mut lines = b.lines;
     // Lines of one account and currency become one line, the way an accountant reads a journal

@@ -109,6 +109,25 @@ pub struct Converted {
     pub via_dispatch: bool,
 }
 
+/// One allocation as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllocationRow {
+    /// The payment or credit used.
+    pub source_id: i64,
+    /// The invoice or bill settled.
+    pub item_id: i64,
+    /// Amount in the party's currency, minor units.
+    pub amount_minor: i64,
+    /// Base carrying amount released on the source side.
+    pub source_base_minor: i64,
+    /// Base carrying amount released on the item side.
+    pub item_base_minor: i64,
+    /// Date of the allocation.
+    pub date: String,
+    /// The journal of its exchange difference, if any.
+    pub journal_id: Option<i64>,
+}
+
 /// What saving needs of a stored header.
 #[derive(Debug, Clone)]
 pub struct DocumentHead {
@@ -764,6 +783,104 @@ impl Tx {
             |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("q")?, r.i64("v")?))
         )
         .unwrap_or((0, 0)))
+    }
+
+    /// Stores a payment (a document without lines) and marks it saved with its number; returns its id.
+    pub async fn insert_payment(
+        &mut self,
+        d: &DocumentRow,
+        bank_account_id: i64,
+        number: &str,
+    ) -> Result<i64> {
+        let id = self.insert_document(d).await?;
+        let now = self.now.clone();
+        execute!(
+            self,
+            sqlx::query("UPDATE documents SET status = 'SAVED', number = $1, saved_at = $2, bank_account_id = $3 WHERE id = $4")
+                .bind(number)
+                .bind(&now)
+                .bind(bank_account_id)
+                .bind(id)
+        );
+        Ok(id)
+    }
+
+    /// Records an allocation of `source` (a payment or credit) to `item` (an invoice or bill).
+    pub async fn insert_allocation(&mut self, a: &AllocationRow) -> Result<i64> {
+        let now = self.now.clone();
+        fetch_opt!(
+            self,
+            sqlx::query(
+                "INSERT INTO allocations (source_id, item_id, amount_minor, source_base_minor, item_base_minor, alloc_date, journal_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+            )
+            .bind(a.source_id)
+            .bind(a.item_id)
+            .bind(a.amount_minor)
+            .bind(a.source_base_minor)
+            .bind(a.item_base_minor)
+            .bind(&a.date)
+            .bind(a.journal_id)
+            .bind(&now),
+            |r: &dyn DbRow| r.i64("id")
+        )
+        .ok_or_else(|| StoreError::NotFound { entity: "allocation", key: "new".into() })
+    }
+
+    /// What has been settled of a document, as item and as source:
+    /// `(foreign settled as item, base released as item, foreign used as source, base used as source)`.
+    pub async fn settled(&mut self, id: i64) -> Result<(i64, i64, i64, i64)> {
+        let as_item = fetch_opt!(
+            self,
+            sqlx::query(
+                "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS a, CAST(COALESCE(SUM(item_base_minor), 0) AS BIGINT) AS b
+                 FROM allocations WHERE item_id = $1"
+            )
+            .bind(id),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("a")?, r.i64("b")?))
+        )
+        .unwrap_or((0, 0));
+        let as_source = fetch_opt!(
+            self,
+            sqlx::query(
+                "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS a, CAST(COALESCE(SUM(source_base_minor), 0) AS BIGINT) AS b
+                 FROM allocations WHERE source_id = $1"
+            )
+            .bind(id),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("a")?, r.i64("b")?))
+        )
+        .unwrap_or((0, 0));
+        Ok((as_item.0, as_item.1, as_source.0, as_source.1))
+    }
+
+    /// Totals of a saved document: `(total, base total, bank account id)` in minor units.
+    pub async fn document_totals(&mut self, id: i64) -> Result<Option<(i64, i64, Option<i64>)>> {
+        Ok(fetch_opt!(
+            self,
+            sqlx::query(
+                "SELECT total_minor, base_total_minor, bank_account_id FROM documents WHERE id = $1"
+            )
+            .bind(id),
+            |r: &dyn DbRow| Ok::<_, StoreError>((
+                r.i64("total_minor")?,
+                r.i64("base_total_minor")?,
+                r.opt_i64("bank_account_id")?
+            ))
+        ))
+    }
+
+    /// Saved documents of a party that can hold an open balance, oldest first.
+    pub async fn party_open_candidates(&mut self, party_id: i64) -> Result<Vec<i64>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT id FROM documents WHERE party_id = $1 AND status = 'SAVED'
+                 AND doc_type IN ('sales_invoice', 'credit_note', 'bill', 'vendor_credit', 'customer_receipt', 'vendor_payment')
+                 ORDER BY doc_date, id"
+            )
+            .bind(party_id),
+            |r: &dyn DbRow| r.i64("id")
+        ))
     }
 
     /// Whether a party has any document (its currency is then fixed).

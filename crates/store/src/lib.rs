@@ -26,7 +26,7 @@ mod users;
 pub use audit::{Actor, AuditEntry, AuditQuery};
 pub use cartwright_core::page::Page;
 pub use company::CompanyRow;
-pub use documents::{Converted, DocumentHead, DocumentQuery, DocumentRow, LineRow};
+pub use documents::{AllocationRow, Converted, DocumentHead, DocumentQuery, DocumentRow, LineRow};
 pub use error::StoreError;
 pub use items::ItemRow;
 pub use ledger::EntryRow;

@@ -57,6 +57,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_period_lock.sql"),
         include_str!("../migrations/postgres/0008_period_lock.sql"),
     ),
+    (
+        9,
+        "payments and allocations",
+        include_str!("../migrations/sqlite/0009_payments.sql"),
+        include_str!("../migrations/postgres/0009_payments.sql"),
+    ),
 ];
 
 /// Number of migrations shipped.

@@ -349,6 +349,15 @@ impl App {
         }
         let version = version.unwrap_or(before.version);
         crate::ledger::check_open(&mut tx, "date", &date).await?;
+        if tx.settled(id).await? != (0, 0, 0, 0) {
+            return Err(AppError::invalid(
+                "status",
+                format!(
+                    "{} is settled against other documents; it cannot be voided",
+                    before.number.as_deref().unwrap_or("the document")
+                ),
+            ));
+        }
         effects::reverse(&mut tx, &before, &date).await?;
         let journals: Vec<_> = tx.document_entries(id).await?;
         let mut ids: Vec<i64> = journals

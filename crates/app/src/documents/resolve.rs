@@ -34,6 +34,12 @@ async fn default_site(tx: &mut Tx) -> Result<Option<i64>> {
 
 /// Resolves and computes a document body; every bad field is reported.
 pub(super) async fn document_row(tx: &mut Tx, input: &DocumentInput) -> Result<DocumentRow> {
+    if input.doc_type.is_payment() {
+        return Err(AppError::invalid(
+            "doc_type",
+            "record receipts and payments through /api/v1/payments",
+        ));
+    }
     let company = tx.company().await?.ok_or_else(no_company)?;
     let base = company.base_currency.clone();
     let doc_date = parse_date("date", &input.date)?;

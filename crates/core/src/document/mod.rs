@@ -48,6 +48,10 @@ pub enum DocType {
     StockAdjustment,
     /// Components consumed, an assembly produced.
     AssemblyBuild,
+    /// Money received from a customer.
+    CustomerReceipt,
+    /// Money paid to a vendor.
+    VendorPayment,
 }
 
 str_enum!(DocType {
@@ -55,11 +59,12 @@ str_enum!(DocType {
     SalesInvoice => "sales_invoice", CreditNote => "credit_note", PurchaseOrder => "purchase_order",
     ItemReceipt => "item_receipt", Bill => "bill", VendorCredit => "vendor_credit",
     StockTransfer => "stock_transfer", StockAdjustment => "stock_adjustment", AssemblyBuild => "assembly_build",
+    CustomerReceipt => "customer_receipt", VendorPayment => "vendor_payment",
 });
 
 impl DocType {
     /// Every type.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 15] = [
         Self::Quote,
         Self::SalesOrder,
         Self::Dispatch,
@@ -73,6 +78,8 @@ impl DocType {
         Self::StockTransfer,
         Self::StockAdjustment,
         Self::AssemblyBuild,
+        Self::CustomerReceipt,
+        Self::VendorPayment,
     ];
 
     /// Who the document is with: customers, vendors, or nobody (stock documents).
@@ -83,10 +90,13 @@ impl DocType {
             | Self::Dispatch
             | Self::CashSale
             | Self::SalesInvoice
-            | Self::CreditNote => Some(PartyKind::Customer),
-            Self::PurchaseOrder | Self::ItemReceipt | Self::Bill | Self::VendorCredit => {
-                Some(PartyKind::Vendor)
-            }
+            | Self::CreditNote
+            | Self::CustomerReceipt => Some(PartyKind::Customer),
+            Self::PurchaseOrder
+            | Self::ItemReceipt
+            | Self::Bill
+            | Self::VendorCredit
+            | Self::VendorPayment => Some(PartyKind::Vendor),
             Self::StockTransfer | Self::StockAdjustment | Self::AssemblyBuild => None,
         }
     }
@@ -115,12 +125,19 @@ impl DocType {
             Self::StockTransfer => "TR-",
             Self::StockAdjustment => "ADJ-",
             Self::AssemblyBuild => "AB-",
+            Self::CustomerReceipt => "RCT-",
+            Self::VendorPayment => "PAY-",
         }
     }
 
     /// Whether lines carry prices and tax (stock documents carry quantities and costs only).
     pub fn priced(self) -> bool {
-        self.party_kind().is_some()
+        self.party_kind().is_some() && !self.is_payment()
+    }
+
+    /// Whether this is a payment (made through `/api/v1/payments`, never with lines).
+    pub fn is_payment(self) -> bool {
+        matches!(self, Self::CustomerReceipt | Self::VendorPayment)
     }
 }
 

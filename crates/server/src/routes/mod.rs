@@ -4,6 +4,7 @@ mod csv;
 mod documents;
 mod handlers;
 mod ledger;
+mod payments;
 
 use axum::{
     Json,
@@ -425,7 +426,7 @@ fn table() -> Routes {
             )
         },
     );
-    ledger::routes(documents::routes(csv::routes(r)))
+    payments::routes(ledger::routes(documents::routes(csv::routes(r))))
 }
 
 async fn healthz(State(app): State<App>) -> impl IntoResponse {

@@ -14,6 +14,7 @@ mod csv;
 mod documents;
 mod master_data;
 mod openapi;
+mod payments;
 
 /// Runs each API test once per backend.
 #[macro_export]

@@ -1,0 +1,549 @@
+//! Customer receipts and vendor payments, allocation of payments and credits to
+//! invoices and bills, realised exchange differences, and open items.
+
+use cartwright_core::{
+    account::AccountType,
+    document::{DocStatus, DocType, record::Document},
+    money::{RATE_SCALE, round_half_away, to_scaled},
+    party::PartyKind,
+    posting::JournalLine,
+    settlement::release,
+    user::{Access, Resource},
+    validate::{date as parse_date, format_date},
+};
+use cartwright_store::{AllocationRow, DocumentRow, Tx};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{App, AppError, Principal, Result, audit, company::no_company, ledger::check_open};
+
+/// Receipt from a customer or payment to a vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentKind {
+    /// Money in from a customer.
+    Receipt,
+    /// Money out to a vendor.
+    Payment,
+}
+
+/// One allocation asked for: an invoice or bill and how much of it (default: as much as both sides allow).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationInput {
+    /// Id of the invoice or bill.
+    pub document: i64,
+    /// Amount in the party's currency.
+    #[schema(value_type = Option<String>)]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub amount: Option<Decimal>,
+}
+
+/// Body of `POST /api/v1/payments`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInput {
+    /// Receipt or payment.
+    pub kind: PaymentKind,
+    /// Customer (receipt) or vendor (payment) code.
+    pub party: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Amount in the party's currency.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    /// Bank account code (default: the bank account of the party's currency).
+    #[serde(default)]
+    pub bank_account: Option<String>,
+    /// Base per one unit of the party's currency (default: the rate on the date).
+    #[schema(value_type = Option<String>)]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub exchange_rate: Option<Decimal>,
+    /// Reference (cheque or transfer number).
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// Memo.
+    #[serde(default)]
+    pub memo: Option<String>,
+    /// Invoices or bills to settle now.
+    #[serde(default)]
+    pub allocations: Vec<AllocationInput>,
+    /// Settle the oldest open items automatically (ignored when `allocations` are given).
+    #[serde(default)]
+    pub auto_allocate: Option<bool>,
+}
+
+/// Body of `…/allocate`: settle invoices or bills with a payment or credit.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AllocateInput {
+    /// Date of the allocation (default: the later of the two documents' dates).
+    #[serde(default)]
+    pub date: Option<String>,
+    /// What to settle.
+    pub allocations: Vec<AllocationInput>,
+}
+
+/// An open item of a party.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct OpenItem {
+    /// Document id.
+    pub id: i64,
+    /// Type.
+    pub doc_type: DocType,
+    /// Number.
+    pub number: Option<String>,
+    /// Date.
+    pub date: String,
+    /// Due date.
+    pub due_date: Option<String>,
+    /// Currency.
+    pub currency: String,
+    /// Total, signed from the party's point of view (invoices and bills positive, payments and credits negative).
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: Decimal,
+    /// What is still open, in the document's currency, signed like `total`.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub residual: Decimal,
+    /// What is still open, in base currency, signed like `total`.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub base_residual: Decimal,
+}
+
+/// Whether a document settles (payments, credits) or is settled (invoices, bills).
+fn is_source(t: DocType) -> bool {
+    matches!(
+        t,
+        DocType::CustomerReceipt
+            | DocType::CreditNote
+            | DocType::VendorPayment
+            | DocType::VendorCredit
+    )
+}
+
+fn is_item(t: DocType) -> bool {
+    matches!(t, DocType::SalesInvoice | DocType::Bill)
+}
+
+/// `(residual, base residual)` of a saved document, unsigned.
+async fn residuals(tx: &mut Tx, id: i64) -> Result<(i64, i64)> {
+    let (total, base, _) = tx
+        .document_totals(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("document", id))?;
+    let (item_amt, item_base, src_amt, src_base) = tx.settled(id).await?;
+    Ok((total - item_amt - src_amt, base - item_base - src_base))
+}
+
+async fn load(tx: &mut Tx, id: i64) -> Result<Document> {
+    tx.document(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("document", id))
+}
+
+/// Settles `amount` (minor units; `None`: as much as both allow) of `item` with `source` on `date`,
+/// posting the realised exchange difference. Returns the amount settled.
+async fn allocate_one(
+    tx: &mut Tx,
+    source: &Document,
+    item_id: i64,
+    amount: Option<i64>,
+    date: &str,
+    field: &str,
+) -> Result<i64> {
+    let item = load(tx, item_id)
+        .await
+        .map_err(|_| AppError::invalid(field, format!("unknown document {item_id}")))?;
+    let receivable = matches!(
+        source.doc_type,
+        DocType::CustomerReceipt | DocType::CreditNote
+    );
+    let wanted_item = if receivable {
+        DocType::SalesInvoice
+    } else {
+        DocType::Bill
+    };
+    if item.doc_type != wanted_item || item.status != DocStatus::Saved || item.party != source.party
+    {
+        return Err(AppError::invalid(
+            field,
+            format!(
+                "document {} is not a saved {} of {}",
+                item.number.as_deref().unwrap_or("?"),
+                wanted_item.as_str(),
+                source.party.as_deref().unwrap_or("this party")
+            ),
+        ));
+    }
+    if item.currency != source.currency {
+        return Err(AppError::invalid(
+            field,
+            format!(
+                "{} is in {}, the payment in {}",
+                item.number.as_deref().unwrap_or("?"),
+                item.currency,
+                source.currency
+            ),
+        ));
+    }
+    let (item_res, item_base_res) = residuals(tx, item.id).await?;
+    let (src_res, src_base_res) = residuals(tx, source.id).await?;
+    let most = item_res.min(src_res);
+    let amount = amount.unwrap_or(most);
+    if amount <= 0 || amount > most {
+        return Err(AppError::invalid(
+            field,
+            format!(
+                "{} can settle at most {most} minor units of {} here (item open {item_res}, payment or credit open {src_res})",
+                source.number.as_deref().unwrap_or("?"),
+                item.number.as_deref().unwrap_or("?")
+            ),
+        ));
+    }
+    let item_base = release(item_res, item_base_res, amount);
+    let source_base = release(src_res, src_base_res, amount);
+    let diff = source_base - item_base;
+    let journal_id = if diff == 0 {
+        None
+    } else {
+        let company = tx.company().await?.ok_or_else(no_company)?;
+        let control = tx
+            .role_account(if receivable { "receivable" } else { "payable" }, None)
+            .await?
+            .ok_or_else(|| AppError::Conflict("no control account".into()))?;
+        let fx = tx
+            .role_account("fx_realised", None)
+            .await?
+            .ok_or_else(|| AppError::Conflict("no realised FX account".into()))?;
+        // Receivables: the customer paid more base than the invoice carried → Dr receivable / Cr gain.
+        // Payables: we paid more base than the bill carried → Cr payable / Dr loss.
+        let control_amount = if receivable { diff } else { -diff };
+        let line = |account_id: i64, base_minor: i64| JournalLine {
+            account_id,
+            base_minor,
+            currency: company.base_currency.clone(),
+            amount_minor: base_minor,
+            rate: Decimal::ONE,
+        };
+        let lines = vec![line(control, control_amount), line(fx, -control_amount)];
+        Some(
+            tx.insert_journal(
+                Some(source.id),
+                date,
+                &format!(
+                    "exchange difference on {}",
+                    item.number.as_deref().unwrap_or("?")
+                ),
+                None,
+                &lines,
+            )
+            .await?,
+        )
+    };
+    tx.insert_allocation(&AllocationRow {
+        source_id: source.id,
+        item_id: item.id,
+        amount_minor: amount,
+        source_base_minor: source_base,
+        item_base_minor: item_base,
+        date: date.to_owned(),
+        journal_id,
+    })
+    .await?;
+    Ok(amount)
+}
+
+impl App {
+    /// Records a customer receipt or vendor payment (saved at once) and settles what it is allocated to.
+    pub async fn create_payment(&self, who: &Principal, input: &PaymentInput) -> Result<Document> {
+        who.require(Resource::Documents, Access::Write)?;
+        let (doc_type, kind) = match input.kind {
+            PaymentKind::Receipt => (DocType::CustomerReceipt, PartyKind::Customer),
+            PaymentKind::Payment => (DocType::VendorPayment, PartyKind::Vendor),
+        };
+        let date = format_date(parse_date("date", &input.date)?);
+        if input.amount <= Decimal::ZERO {
+            return Err(AppError::invalid(
+                "amount",
+                format!("must be greater than zero (got {})", input.amount),
+            ));
+        }
+        let mut tx = self.store.write().await?;
+        check_open(&mut tx, "date", &date).await?;
+        let company = tx.company().await?.ok_or_else(no_company)?;
+        let party_id = tx.party_id(kind, &input.party).await?.ok_or_else(|| {
+            AppError::invalid(
+                "party",
+                format!("unknown {} '{}'", kind.as_str(), input.party),
+            )
+        })?;
+        let party = tx
+            .party(kind, party_id)
+            .await?
+            .ok_or_else(|| AppError::not_found(kind.as_str(), party_id))?;
+        let currency = party.currency.clone();
+        let mu = tx.minor_units_of(&currency).await?.unwrap_or(2);
+        let bmu = tx
+            .minor_units_of(&company.base_currency)
+            .await?
+            .unwrap_or(2);
+        let amount_minor = to_scaled(input.amount, mu, "amount")?;
+        let rate = if currency == company.base_currency {
+            Decimal::ONE
+        } else if let Some(r) = input.exchange_rate {
+            if r <= Decimal::ZERO {
+                return Err(AppError::invalid(
+                    "exchange_rate",
+                    format!("must be greater than zero (got {r})"),
+                ));
+            }
+            r
+        } else {
+            tx.rate_on(&currency, &date).await?.map(|r| r.rate).ok_or_else(|| AppError::invalid("exchange_rate", format!("no {currency} rate on or before {date}: record one or give exchange_rate")))?
+        };
+        let bank = match input.bank_account.as_deref() {
+            Some(code) => {
+                let a = tx.account_by_code(code).await?.ok_or_else(|| {
+                    AppError::invalid("bank_account", format!("unknown account '{code}'"))
+                })?;
+                if a.account_type != AccountType::Bank
+                    || a.currency.as_deref() != Some(currency.as_str())
+                {
+                    return Err(AppError::invalid(
+                        "bank_account",
+                        format!("account {code} is not a {currency} bank account"),
+                    ));
+                }
+                a.id
+            }
+            None => tx
+                .role_account("bank", Some(&currency))
+                .await?
+                .ok_or_else(|| {
+                    AppError::invalid("bank_account", format!("no {currency} bank account"))
+                })?,
+        };
+        let base_minor = to_scaled(round_half_away(input.amount * rate, bmu), bmu, "amount")?;
+        let row = DocumentRow {
+            doc_type,
+            party_id: Some(party_id),
+            date: date.clone(),
+            due_date: None,
+            currency: currency.clone(),
+            rate_e6: to_scaled(rate, RATE_SCALE, "exchange_rate")?,
+            site_id: None,
+            to_site_id: None,
+            reference: input.reference.clone().unwrap_or_default(),
+            memo: input.memo.clone().unwrap_or_default(),
+            prices_include_tax: false,
+            ship_to_json: None,
+            landed_spread: "value".to_owned(),
+            net_minor: amount_minor,
+            tax_minor: 0,
+            total_minor: amount_minor,
+            base_total_minor: base_minor,
+            lines: Vec::new(),
+        };
+        let number = tx.next_number(doc_type).await?;
+        let id = tx.insert_payment(&row, bank, &number).await?;
+        let control = tx
+            .role_account(
+                if kind == PartyKind::Customer {
+                    "receivable"
+                } else {
+                    "payable"
+                },
+                None,
+            )
+            .await?
+            .ok_or_else(|| AppError::Conflict("no control account".into()))?;
+        // A receipt: Dr bank / Cr receivable; a payment: Dr payable / Cr bank, at the payment's rate.
+        let sign = if kind == PartyKind::Customer { 1 } else { -1 };
+        let line = |account_id: i64, s: i64| JournalLine {
+            account_id,
+            base_minor: s * base_minor,
+            currency: currency.clone(),
+            amount_minor: s * amount_minor,
+            rate,
+        };
+        tx.insert_journal(
+            Some(id),
+            &date,
+            doc_type.as_str(),
+            None,
+            &[line(bank, sign), line(control, -sign)],
+        )
+        .await?;
+        let payment = load(&mut tx, id).await?;
+        let mut requests: Vec<(i64, Option<i64>, String)> = Vec::new();
+        for (i, a) in input.allocations.iter().enumerate() {
+            let amount = a
+                .amount
+                .map(|v| to_scaled(v, mu, &format!("allocations[{i}].amount")))
+                .transpose()?;
+            requests.push((a.document, amount, format!("allocations[{i}].document")));
+        }
+        if input.allocations.is_empty() && input.auto_allocate.unwrap_or(false) {
+            for candidate in tx.party_open_candidates(party_id).await? {
+                let d = load(&mut tx, candidate).await?;
+                if is_item(d.doc_type)
+                    && d.currency == currency
+                    && residuals(&mut tx, candidate).await?.0 > 0
+                {
+                    requests.push((candidate, None, "auto_allocate".to_owned()));
+                }
+            }
+        }
+        for (item, amount, field) in requests {
+            if residuals(&mut tx, id).await?.0 == 0 {
+                break;
+            }
+            let amount = match amount {
+                Some(a) => Some(a),
+                None => Some(
+                    residuals(&mut tx, id)
+                        .await?
+                        .0
+                        .min(residuals(&mut tx, item).await?.0),
+                ),
+            };
+            allocate_one(&mut tx, &payment, item, amount, &date, &field).await?;
+        }
+        let payment = load(&mut tx, id).await?;
+        audit(
+            &mut tx,
+            who,
+            "documents",
+            id,
+            "create",
+            None,
+            Some(&payment),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(payment)
+    }
+
+    /// Settles invoices or bills with a saved payment or credit (note or vendor credit).
+    pub async fn allocate_payment(
+        &self,
+        who: &Principal,
+        source_id: i64,
+        input: &AllocateInput,
+    ) -> Result<Vec<OpenItem>> {
+        who.require(Resource::Documents, Access::Write)?;
+        let mut tx = self.store.write().await?;
+        let source = load(&mut tx, source_id).await?;
+        if !is_source(source.doc_type) || source.status != DocStatus::Saved {
+            return Err(AppError::invalid(
+                "status",
+                "only a saved payment, receipt, credit note or vendor credit can be allocated",
+            ));
+        }
+        for (i, a) in input.allocations.iter().enumerate() {
+            let item = load(&mut tx, a.document).await.map_err(|_| {
+                AppError::invalid(
+                    format!("allocations[{i}].document"),
+                    format!("unknown document {}", a.document),
+                )
+            })?;
+            let date = match input.date.as_deref() {
+                Some(d) => format_date(parse_date("date", d)?),
+                None => source.date.clone().max(item.date.clone()),
+            };
+            check_open(&mut tx, "date", &date).await?;
+            let mu = tx.minor_units_of(&source.currency).await?.unwrap_or(2);
+            let amount = a
+                .amount
+                .map(|v| to_scaled(v, mu, &format!("allocations[{i}].amount")))
+                .transpose()?;
+            allocate_one(
+                &mut tx,
+                &source,
+                a.document,
+                amount,
+                &date,
+                &format!("allocations[{i}].document"),
+            )
+            .await?;
+        }
+        let party = source.party.clone().unwrap_or_default();
+        audit(
+            &mut tx,
+            who,
+            "allocations",
+            source_id,
+            "allocate",
+            None,
+            Some(&serde_json::json!({"source": source_id, "party": party})),
+        )
+        .await?;
+        let items = open_items_of(&mut tx, &source).await?;
+        tx.commit().await?;
+        Ok(items)
+    }
+
+    /// Open items of a customer or vendor, oldest first.
+    pub async fn open_items(
+        &self,
+        who: &Principal,
+        kind: PartyKind,
+        code: &str,
+    ) -> Result<Vec<OpenItem>> {
+        who.require(Resource::Documents, Access::Read)?;
+        let mut tx = self.store.read().await?;
+        let party_id = tx
+            .party_id(kind, code)
+            .await?
+            .ok_or_else(|| AppError::not_found(kind.as_str(), code))?;
+        open_items_for(&mut tx, party_id).await
+    }
+}
+
+async fn open_items_of(tx: &mut Tx, doc: &Document) -> Result<Vec<OpenItem>> {
+    let kind = doc.doc_type.party_kind().unwrap_or(PartyKind::Customer);
+    let party_id = tx
+        .party_id(kind, doc.party.as_deref().unwrap_or_default())
+        .await?
+        .unwrap_or_default();
+    open_items_for(tx, party_id).await
+}
+
+async fn open_items_for(tx: &mut Tx, party_id: i64) -> Result<Vec<OpenItem>> {
+    let company = tx.company().await?.ok_or_else(no_company)?;
+    let bmu = tx
+        .minor_units_of(&company.base_currency)
+        .await?
+        .unwrap_or(2);
+    let mut out = Vec::new();
+    for id in tx.party_open_candidates(party_id).await? {
+        let d = load(tx, id).await?;
+        let (res, base_res) = residuals(tx, id).await?;
+        if res == 0 && base_res == 0 {
+            continue;
+        }
+        let mu = tx.minor_units_of(&d.currency).await?.unwrap_or(2);
+        let sign = if is_source(d.doc_type) {
+            -Decimal::ONE
+        } else {
+            Decimal::ONE
+        };
+        out.push(OpenItem {
+            id,
+            doc_type: d.doc_type,
+            number: d.number.clone(),
+            date: d.date.clone(),
+            due_date: d.due_date.clone(),
+            currency: d.currency.clone(),
+            total: d.total * sign,
+            residual: Decimal::new(res, mu) * sign,
+            base_residual: Decimal::new(base_res, bmu) * sign,
+        });
+    }
+    Ok(out)
+}

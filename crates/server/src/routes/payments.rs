@@ -1,0 +1,101 @@
+//! Payment routes: receipts and payments, allocation, open items.
+
+use axum::{
+    Json,
+    extract::State,
+    http::StatusCode,
+    routing::{get, post},
+};
+use cartwright_app::{
+    App,
+    payments::{AllocateInput, OpenItem, PaymentInput},
+};
+use cartwright_core::{document::record::Document, party::PartyKind, user::Resource};
+use serde::Deserialize;
+
+use crate::{
+    ApiError,
+    extract::{ApiJson, Auth, Path, Query},
+    routing::{Doc, Routes, schema_ref},
+};
+
+/// Query of the open items.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenItemsParams {
+    customer: Option<String>,
+    vendor: Option<String>,
+}
+
+async fn create(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiJson(input): ApiJson<PaymentInput>,
+) -> Result<(StatusCode, Json<Document>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_payment(&who, &input).await?),
+    ))
+}
+
+async fn allocate(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<AllocateInput>,
+) -> Result<Json<Vec<OpenItem>>, ApiError> {
+    Ok(Json(app.allocate_payment(&who, id, &input).await?))
+}
+
+async fn open_items(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(q): Query<OpenItemsParams>,
+) -> Result<Json<Vec<OpenItem>>, ApiError> {
+    let (kind, code) = match (q.customer, q.vendor) {
+        (Some(c), None) => (PartyKind::Customer, c),
+        (None, Some(v)) => (PartyKind::Vendor, v),
+        _ => {
+            return Err(ApiError::bad_request(
+                "bad_query",
+                "give exactly one of customer or vendor",
+                Some("customer".into()),
+            ));
+        }
+    };
+    Ok(Json(app.open_items(&who, kind, &code).await?))
+}
+
+fn open_items_schema(
+    s: &mut crate::routing::Schemas,
+) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    let item = schema_ref::<OpenItem>(s);
+    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(item)
+            .build(),
+    ))
+}
+
+/// Adds the payment routes.
+pub(crate) fn routes(r: Routes) -> Routes {
+    let (read_g, write_g) = (
+        super::read(Resource::Documents),
+        super::write(Resource::Documents),
+    );
+    r.add("post", "/api/v1/payments", post(create), Doc {
+        body: Some(schema_ref::<PaymentInput>),
+        ok: (201, Some(schema_ref::<Document>)),
+        ..super::doc("Record a customer receipt or vendor payment and settle invoices or bills with it", "payments", write_g)
+    })
+    .add("post", "/api/v1/payments/{id}/allocate", post(allocate), Doc {
+        body: Some(schema_ref::<AllocateInput>),
+        ok: (200, Some(open_items_schema)),
+        ..super::doc("Settle invoices or bills with a payment, receipt, credit note or vendor credit; posts the realised exchange difference", "payments", write_g)
+    })
+    .add("get", "/api/v1/open-items", get(open_items), Doc {
+        ok: (200, Some(open_items_schema)),
+        query: &[("customer", "customer code"), ("vendor", "vendor code")],
+        ..super::doc("Open items of a customer or vendor, with residuals in their currency and in base", "payments", read_g)
+    })
+}

@@ -1,0 +1,275 @@
+//! Receipts, payments, allocation and realised exchange differences, to the cent.
+
+use axum::http::{Method, StatusCode};
+use cartwright_store::Backend;
+use serde_json::{Value, json};
+
+use crate::{
+    documents::{doc, e, entries, fixture, invariants, save},
+    helpers::TestApp,
+};
+
+crate::on_both_backends!(
+    invoice_settled_at_a_higher_rate_posts_a_realised_gain,
+    payable_settled_at_a_lower_rate_posts_a_gain,
+    two_partial_receipts_then_the_last_closes_the_item_in_both_currencies,
+    credit_note_at_another_rate_clears_the_base_residual,
+    receivables_control_equals_open_base_residuals_and_bad_allocations_are_refused,
+);
+
+async fn invoice(t: &TestApp, party: &str, price: &str) -> Value {
+    let kind = if party.starts_with('V') {
+        "bill"
+    } else {
+        "sales_invoice"
+    };
+    save(t, &doc(t, json!({"doc_type": kind, "party": party, "date": "2026-01-10", "lines": [{"item": "FITTING", "quantity": "1", "unit_price": price}]})).await).await
+}
+
+async fn pay(t: &TestApp, body: Value) -> Value {
+    let a = t.json(Method::POST, "/api/v1/payments", body).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    a.body
+}
+
+async fn control(t: &TestApp, role: &str) -> i64 {
+    let mut tx = t.app.store().read().await.unwrap();
+    let id = tx.role_account(role, None).await.unwrap().unwrap();
+    tx.account_balances()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(a, _)| *a == id)
+        .map_or(0, |b| b.1)
+}
+
+async fn invoice_settled_at_a_higher_rate_posts_a_realised_gain(b: Backend) {
+    let t = fixture(b).await;
+    let inv = invoice(&t, "C-EU", "100").await; // EUR 100.00 at 1.10 = USD 110.00
+    let rct = pay(&t, json!({"kind": "receipt", "party": "C-EU", "date": "2026-02-01", "amount": "100", "exchange_rate": "1.2", "allocations": [{"document": inv["id"]}]})).await;
+    assert_eq!(
+        (
+            rct["doc_type"].as_str(),
+            rct["number"].as_str(),
+            rct["base_total"].as_str()
+        ),
+        (Some("customer_receipt"), Some("RCT-000001"), Some("120.00"))
+    );
+    assert_eq!(
+        entries(&t, &rct).await,
+        [
+            e("1001", "120.00", "0.00"),
+            e("1100", "0.00", "120.00"),
+            e("1100", "10.00", "0.00"),
+            e("7000", "0.00", "10.00")
+        ]
+    );
+    let open = t.get("/api/v1/open-items?customer=C-EU").await.body;
+    assert!(open.as_array().unwrap().is_empty(), "{open}");
+    assert_eq!(control(&t, "receivable").await, 0);
+    invariants(&t).await;
+}
+
+async fn payable_settled_at_a_lower_rate_posts_a_gain(b: Backend) {
+    let t = fixture(b).await;
+    t.create(
+        "/api/v1/vendors",
+        json!({"code": "V-EU", "name": "Euro Maker", "currency": "EUR"}),
+    )
+    .await;
+    let bill = invoice(&t, "V-EU", "200").await; // EUR 200.00 at 1.10 = USD 220.00
+    let pmt = pay(&t, json!({"kind": "payment", "party": "V-EU", "date": "2026-02-01", "amount": "200", "exchange_rate": "1.05", "allocations": [{"document": bill["id"]}]})).await;
+    // Paid USD 210.00 for a debt carried at 220.00: a gain of 10.00.
+    assert_eq!(
+        entries(&t, &pmt).await,
+        [
+            e("1001", "0.00", "210.00"),
+            e("2000", "210.00", "0.00"),
+            e("2000", "10.00", "0.00"),
+            e("7000", "0.00", "10.00")
+        ]
+    );
+    assert_eq!(control(&t, "payable").await, 0);
+    assert!(
+        t.get("/api/v1/open-items?vendor=V-EU")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    invariants(&t).await;
+}
+
+async fn two_partial_receipts_then_the_last_closes_the_item_in_both_currencies(b: Backend) {
+    let t = fixture(b).await;
+    let inv = invoice(&t, "C-EU", "100").await; // USD 110.00
+    // EUR 30 at 1.20 = 36.00 against 33.00 carried: gain 3.00.
+    let first = pay(&t, json!({"kind": "receipt", "party": "C-EU", "date": "2026-02-01", "amount": "30", "exchange_rate": "1.2", "allocations": [{"document": inv["id"]}]})).await;
+    assert_eq!(
+        entries(&t, &first).await[2..],
+        [e("1100", "3.00", "0.00"), e("7000", "0.00", "3.00")]
+    );
+    let open = t.get("/api/v1/open-items?customer=C-EU").await.body;
+    assert_eq!(
+        (
+            open[0]["residual"].as_str(),
+            open[0]["base_residual"].as_str()
+        ),
+        (Some("70.00"), Some("77.00"))
+    );
+    // EUR 70 at 1.00 = 70.00 against the 77.00 left: loss 7.00, and nothing remains in either currency.
+    let last = pay(&t, json!({"kind": "receipt", "party": "C-EU", "date": "2026-03-01", "amount": "70", "exchange_rate": "1", "allocations": [{"document": inv["id"]}]})).await;
+    assert_eq!(
+        entries(&t, &last).await[2..],
+        [e("1100", "0.00", "7.00"), e("7000", "7.00", "0.00")]
+    );
+    assert!(
+        t.get("/api/v1/open-items?customer=C-EU")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(control(&t, "receivable").await, 0);
+    invariants(&t).await;
+}
+
+async fn credit_note_at_another_rate_clears_the_base_residual(b: Backend) {
+    let t = fixture(b).await;
+    let inv = invoice(&t, "C-EU", "100").await; // USD 110.00
+    let cn = save(&t, &doc(&t, json!({"doc_type": "credit_note", "party": "C-EU", "date": "2026-02-01", "exchange_rate": "1.2", "lines": [{"item": "FITTING", "quantity": "1", "unit_price": "100"}]})).await).await;
+    assert_eq!(cn["base_total"], "120.00");
+    let left = t
+        .json(
+            Method::POST,
+            &format!("/api/v1/payments/{}/allocate", cn["id"]),
+            json!({"allocations": [{"document": inv["id"], "amount": "100"}]}),
+        )
+        .await;
+    assert_eq!(left.status, StatusCode::OK, "{}", left.text);
+    assert!(
+        left.body.as_array().unwrap().is_empty(),
+        "nothing open in either currency: {}",
+        left.body
+    );
+    let fx: Vec<_> = entries(&t, &cn)
+        .await
+        .into_iter()
+        .filter(|x| x.0 == "7000")
+        .collect();
+    assert_eq!(fx, [e("7000", "0.00", "10.00")]);
+    assert_eq!(control(&t, "receivable").await, 0);
+    invariants(&t).await;
+}
+
+async fn receivables_control_equals_open_base_residuals_and_bad_allocations_are_refused(
+    b: Backend,
+) {
+    let t = fixture(b).await;
+    let a = invoice(&t, "C-EU", "100").await; // 110.00
+    let b2 = invoice(&t, "C-EU", "50").await; // 55.00
+    let rct = pay(&t, json!({"kind": "receipt", "party": "C-EU", "date": "2026-02-01", "amount": "120", "exchange_rate": "1.15", "auto_allocate": true})).await;
+    // Oldest first: all of A (100) and 20 of B; nothing left on the receipt.
+    let open = t.get("/api/v1/open-items?customer=C-EU").await.body;
+    let rows: Vec<_> = open
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["id"].as_i64().unwrap(),
+                o["residual"].as_str().unwrap().to_owned(),
+                o["base_residual"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [(
+            b2["id"].as_i64().unwrap(),
+            "30.00".to_owned(),
+            "33.00".to_owned()
+        )]
+    );
+    let residual_sum: i64 = 3_300;
+    assert_eq!(
+        control(&t, "receivable").await,
+        residual_sum,
+        "receivables control = sum of open base residuals"
+    );
+    // Refusals: too much, a settled invoice's void, the wrong party, a receipt through /documents.
+    let too_much = t
+        .json(
+            Method::POST,
+            &format!("/api/v1/payments/{}/allocate", rct["id"]),
+            json!({"allocations": [{"document": b2["id"], "amount": "1"}]}),
+        )
+        .await;
+    assert_eq!(
+        (too_much.status, too_much.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "allocations[0].document")
+    );
+    let void = t
+        .json(
+            Method::POST,
+            &format!("/api/v1/documents/{}/void", a["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (void.status, void.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "status")
+    );
+    let us = invoice(&t, "C-US", "10").await;
+    let other = pay(&t, json!({"kind": "receipt", "party": "C-EU", "date": "2026-02-02", "amount": "5", "exchange_rate": "1.1"})).await;
+    let wrong = t
+        .json(
+            Method::POST,
+            &format!("/api/v1/payments/{}/allocate", other["id"]),
+            json!({"allocations": [{"document": us["id"]}]}),
+        )
+        .await;
+    assert_eq!(
+        (wrong.status, wrong.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "allocations[0].document")
+    );
+    let via_docs = t
+        .json(
+            Method::POST,
+            "/api/v1/documents",
+            json!({"doc_type": "customer_receipt", "party": "C-EU", "date": "2026-02-02"}),
+        )
+        .await;
+    assert_eq!(
+        (via_docs.status, via_docs.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "doc_type")
+    );
+    let zero = t
+        .json(
+            Method::POST,
+            "/api/v1/payments",
+            json!({"kind": "receipt", "party": "C-EU", "date": "2026-02-02", "amount": "0"}),
+        )
+        .await;
+    assert_eq!(
+        (zero.status, zero.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "amount")
+    );
+    // The unallocated receipt is an open credit of the customer.
+    let open = t.get("/api/v1/open-items?customer=C-EU").await.body;
+    assert!(
+        open.as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == other["id"] && o["residual"] == "-5.00"),
+        "{open}"
+    );
+    assert_eq!(
+        control(&t, "receivable").await,
+        3_300 + 1_000 - 550,
+        "B left 33.00, the USD invoice 10.00, less the unallocated 5.50"
+    );
+    invariants(&t).await;
+}
