@@ -869,6 +869,53 @@ impl Tx {
         ))
     }
 
+    /// Like [`Tx::settled`], counting only allocations dated on or before `as_of`.
+    pub async fn settled_as_of(&mut self, id: i64, as_of: &str) -> Result<(i64, i64, i64, i64)> {
+        let as_item = fetch_opt!(
+            self,
+            sqlx::query(
+                "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS a, CAST(COALESCE(SUM(item_base_minor), 0) AS BIGINT) AS b
+                 FROM allocations WHERE item_id = $1 AND alloc_date <= $2"
+            )
+            .bind(id)
+            .bind(as_of),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("a")?, r.i64("b")?))
+        )
+        .unwrap_or((0, 0));
+        let as_source = fetch_opt!(
+            self,
+            sqlx::query(
+                "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS a, CAST(COALESCE(SUM(source_base_minor), 0) AS BIGINT) AS b
+                 FROM allocations WHERE source_id = $1 AND alloc_date <= $2"
+            )
+            .bind(id)
+            .bind(as_of),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("a")?, r.i64("b")?))
+        )
+        .unwrap_or((0, 0));
+        Ok((as_item.0, as_item.1, as_source.0, as_source.1))
+    }
+
+    /// Ids of every party of `kind` with a saved invoice, bill, credit or payment dated on or before `as_of`.
+    pub async fn parties_with_open_candidates(
+        &mut self,
+        kind: &str,
+        as_of: &str,
+    ) -> Result<Vec<i64>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT DISTINCT d.party_id FROM documents d JOIN parties p ON p.id = d.party_id
+                 WHERE p.kind = $1 AND d.status = 'SAVED' AND d.doc_date <= $2
+                 AND d.doc_type IN ('sales_invoice', 'credit_note', 'bill', 'vendor_credit', 'customer_receipt', 'vendor_payment')
+                 ORDER BY d.party_id"
+            )
+            .bind(kind)
+            .bind(as_of),
+            |r: &dyn DbRow| r.i64("party_id")
+        ))
+    }
+
     /// Saved documents of a party that can hold an open balance, oldest first.
     pub async fn party_open_candidates(&mut self, party_id: i64) -> Result<Vec<i64>> {
         Ok(fetch_all!(

@@ -8,7 +8,7 @@ use axum::{
 };
 use cartwright_app::{
     App,
-    payments::{AllocateInput, OpenItem, PaymentInput},
+    payments::{AgedReport, AllocateInput, OpenItem, PaymentInput},
 };
 use cartwright_core::{document::record::Document, party::PartyKind, user::Resource};
 use serde::Deserialize;
@@ -66,6 +66,29 @@ async fn open_items(
     Ok(Json(app.open_items(&who, kind, &code).await?))
 }
 
+/// Query of the aged reports.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgedParams {
+    as_of: String,
+}
+
+async fn aged_receivables(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(q): Query<AgedParams>,
+) -> Result<Json<AgedReport>, ApiError> {
+    Ok(Json(app.aged(&who, PartyKind::Customer, &q.as_of).await?))
+}
+
+async fn aged_payables(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(q): Query<AgedParams>,
+) -> Result<Json<AgedReport>, ApiError> {
+    Ok(Json(app.aged(&who, PartyKind::Vendor, &q.as_of).await?))
+}
+
 fn open_items_schema(
     s: &mut crate::routing::Schemas,
 ) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
@@ -92,6 +115,16 @@ pub(crate) fn routes(r: Routes) -> Routes {
         body: Some(schema_ref::<AllocateInput>),
         ok: (200, Some(open_items_schema)),
         ..super::doc("Settle invoices or bills with a payment, receipt, credit note or vendor credit; posts the realised exchange difference", "payments", write_g)
+    })
+    .add("get", "/api/v1/reports/aged-receivables", get(aged_receivables), Doc {
+        ok: (200, Some(schema_ref::<AgedReport>)),
+        query: &[("as_of", "YYYY-MM-DD, inclusive")],
+        ..super::doc("Aged receivables by due date: current, 1-30, 31-60, 61-90, over 90 days, in each customer's currency and in base", "reports", read_g)
+    })
+    .add("get", "/api/v1/reports/aged-payables", get(aged_payables), Doc {
+        ok: (200, Some(schema_ref::<AgedReport>)),
+        query: &[("as_of", "YYYY-MM-DD, inclusive")],
+        ..super::doc("Aged payables by due date, in each vendor's currency and in base", "reports", read_g)
     })
     .add("get", "/api/v1/open-items", get(open_items), Doc {
         ok: (200, Some(open_items_schema)),

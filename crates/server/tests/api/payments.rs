@@ -15,6 +15,7 @@ crate::on_both_backends!(
     two_partial_receipts_then_the_last_closes_the_item_in_both_currencies,
     credit_note_at_another_rate_clears_the_base_residual,
     receivables_control_equals_open_base_residuals_and_bad_allocations_are_refused,
+    aged_receivables_bucket_by_due_date_at_a_date,
 );
 
 async fn invoice(t: &TestApp, party: &str, price: &str) -> Value {
@@ -272,4 +273,57 @@ async fn receivables_control_equals_open_base_residuals_and_bad_allocations_are_
         "B left 33.00, the USD invoice 10.00, less the unallocated 5.50"
     );
     invariants(&t).await;
+}
+
+async fn aged_receivables_bucket_by_due_date_at_a_date(b: Backend) {
+    let t = fixture(b).await;
+    // C-EU pays in 30 days: an invoice of 2026-01-10 falls due 2026-02-09.
+    let inv = invoice(&t, "C-EU", "100").await;
+    let early = t
+        .get("/api/v1/reports/aged-receivables?as_of=2026-01-31")
+        .await
+        .body;
+    assert_eq!(
+        early["parties"][0]["buckets"],
+        json!(["100.00", "0.00", "0.00", "0.00", "0.00"])
+    );
+    assert_eq!(
+        early["parties"][0]["base_buckets"],
+        json!(["110.00", "0.00", "0.00", "0.00", "0.00"])
+    );
+    let late = t
+        .get("/api/v1/reports/aged-receivables?as_of=2026-04-15")
+        .await
+        .body;
+    assert_eq!(
+        late["parties"][0]["buckets"],
+        json!(["0.00", "0.00", "0.00", "100.00", "0.00"]),
+        "65 days past due"
+    );
+    // Part paid on 2026-03-01: counted from that date on, not before.
+    pay(&t, json!({"kind": "receipt", "party": "C-EU", "date": "2026-03-01", "amount": "40", "exchange_rate": "1.1", "allocations": [{"document": inv["id"]}]})).await;
+    let before = t
+        .get("/api/v1/reports/aged-receivables?as_of=2026-02-28")
+        .await
+        .body;
+    assert_eq!(before["parties"][0]["total"], "100.00");
+    let after = t
+        .get("/api/v1/reports/aged-receivables?as_of=2026-04-15")
+        .await
+        .body;
+    assert_eq!(
+        (
+            after["parties"][0]["total"].as_str(),
+            after["base_total"].as_str()
+        ),
+        (Some("60.00"), Some("66.00"))
+    );
+    assert!(
+        t.get("/api/v1/reports/aged-payables?as_of=2026-04-15")
+            .await
+            .body["parties"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
