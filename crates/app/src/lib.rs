@@ -18,6 +18,7 @@ pub mod payments;
 mod principal;
 mod refs;
 pub mod reports;
+pub mod revaluation;
 
 pub use cartwright_store::{AuditQuery, ListQuery, Store};
 pub use error::{AppError, RowError};

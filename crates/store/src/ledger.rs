@@ -125,6 +125,28 @@ impl Tx {
         ))
     }
 
+    /// Foreign and base balance of an account in `currency` up to and including `as_of`.
+    pub async fn account_currency_balance(
+        &mut self,
+        account_id: i64,
+        currency: &str,
+        as_of: &str,
+    ) -> Result<(i64, i64)> {
+        Ok(fetch_opt!(
+            self,
+            sqlx::query(
+                "SELECT CAST(COALESCE(SUM(l.amount_minor), 0) AS BIGINT) AS a, CAST(COALESCE(SUM(l.base_minor), 0) AS BIGINT) AS b
+                 FROM journal_lines l JOIN journals j ON j.id = l.journal_id
+                 WHERE l.account_id = $1 AND l.currency = $2 AND j.journal_date <= $3"
+            )
+            .bind(account_id)
+            .bind(currency)
+            .bind(as_of),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("a")?, r.i64("b")?))
+        )
+        .unwrap_or((0, 0)))
+    }
+
     /// A journal's date, memo, document and lines.
     pub async fn journal(
         &mut self,

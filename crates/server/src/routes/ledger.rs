@@ -11,6 +11,7 @@ use cartwright_app::{
     App,
     ledger::{JournalInput, JournalView, PeriodLock, PeriodLockInput, TrialBalance},
     reports::{BalanceSheet, ProfitAndLoss},
+    revaluation::{Revaluation, RevaluationInput},
 };
 use cartwright_core::{page::Page, user::Resource};
 use serde::Deserialize;
@@ -120,6 +121,14 @@ async fn balance_sheet(
     Ok(Json(app.balance_sheet(&who, &q.as_of).await?))
 }
 
+async fn revalue(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiJson(input): ApiJson<RevaluationInput>,
+) -> Result<(StatusCode, Json<Revaluation>), ApiError> {
+    Ok((StatusCode::CREATED, Json(app.revalue(&who, &input).await?)))
+}
+
 /// Adds the ledger routes.
 pub(crate) fn routes(r: Routes) -> Routes {
     let (read_g, write_g) = (
@@ -143,6 +152,11 @@ pub(crate) fn routes(r: Routes) -> Routes {
             ..super::doc("Post a manual journal, balanced in base currency", "journals", write_g)
         })
         .add("get", "/api/v1/journals/{id}", get(read_journal), Doc { ok: (200, Some(schema_ref::<JournalView>)), ..super::doc("Read a journal", "journals", read_g) })
+        .add("post", "/api/v1/revaluations", post(revalue), Doc {
+            body: Some(schema_ref::<RevaluationInput>),
+            ok: (201, Some(schema_ref::<Revaluation>)),
+            ..super::doc("Revalue open receivables, payables and foreign bank balances at closing rates; reversed the next day", "journals", write_g)
+        })
         .add("get", "/api/v1/reports/profit-and-loss", get(profit_and_loss), Doc {
             ok: (200, Some(schema_ref::<ProfitAndLoss>)),
             query: &[("from", "first day, YYYY-MM-DD"), ("to", "last day, YYYY-MM-DD")],

@@ -16,6 +16,7 @@ crate::on_both_backends!(
     credit_note_at_another_rate_clears_the_base_residual,
     receivables_control_equals_open_base_residuals_and_bad_allocations_are_refused,
     aged_receivables_bucket_by_due_date_at_a_date,
+    year_end_revaluation_then_settlement_in_the_next_period,
 );
 
 async fn invoice(t: &TestApp, party: &str, price: &str) -> Value {
@@ -326,4 +327,111 @@ async fn aged_receivables_bucket_by_due_date_at_a_date(b: Backend) {
             .unwrap()
             .is_empty()
     );
+}
+
+async fn year_end_revaluation_then_settlement_in_the_next_period(b: Backend) {
+    let t = fixture(b).await;
+    t.create(
+        "/api/v1/vendors",
+        json!({"code": "V-EU", "name": "Euro Maker", "currency": "EUR"}),
+    )
+    .await;
+    let inv = invoice(&t, "C-EU", "100").await; // EUR 100 carried at 110.00
+    invoice(&t, "V-EU", "200").await; // bill EUR 200 carried at 220.00
+    // EUR 30 received at 1.20 (36.00) against the invoice: the bank holds EUR 30 at 36.00, the invoice 70 at 77.00.
+    pay(&t, json!({"kind": "receipt", "party": "C-EU", "date": "2026-06-01", "amount": "30", "exchange_rate": "1.2", "allocations": [{"document": inv["id"]}]})).await;
+    let r = t
+        .json(
+            Method::POST,
+            "/api/v1/revaluations",
+            json!({"date": "2026-12-31", "rates": {"EUR": "1.25"}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let diffs: Vec<(String, String)> = r.body["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["currency"].as_str().unwrap().to_owned(),
+                l["difference"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // Invoice 70 × 1.25 = 87.50 (+10.50); bill 200 × 1.25 = 250.00 (-30.00); bank 30 × 1.25 = 37.50 (+1.50).
+    assert_eq!(
+        diffs,
+        [
+            ("EUR".to_owned(), "10.50".to_owned()),
+            ("EUR".to_owned(), "-30.00".to_owned()),
+            ("EUR".to_owned(), "1.50".to_owned())
+        ]
+    );
+    assert_eq!(r.body["net"], "-18.00");
+    let pl_2026 = t
+        .get("/api/v1/reports/profit-and-loss?from=2026-01-01&to=2026-12-31")
+        .await
+        .body;
+    let fx_2026: Vec<_> = pl_2026["other_income"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["account"].as_str().unwrap().to_owned(),
+                l["amount"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fx_2026,
+        [
+            ("7000".to_owned(), "3.00".to_owned()),
+            ("7100".to_owned(), "-18.00".to_owned())
+        ]
+    );
+    let bs = t
+        .get("/api/v1/reports/balance-sheet?as_of=2026-12-31")
+        .await
+        .body;
+    assert_eq!(bs["total_liabilities_and_equity"], bs["assets"]["total"]);
+    // Next year: the revaluation is reversed on 1 January; the invoice is settled at 1.30 from its carrying 77.00.
+    let rct = pay(&t, json!({"kind": "receipt", "party": "C-EU", "date": "2027-02-01", "amount": "70", "exchange_rate": "1.3", "allocations": [{"document": inv["id"]}]})).await;
+    assert_eq!(
+        entries(&t, &rct).await[2..],
+        [e("1100", "14.00", "0.00"), e("7000", "0.00", "14.00")]
+    );
+    let pl_2027 = t
+        .get("/api/v1/reports/profit-and-loss?from=2027-01-01&to=2027-12-31")
+        .await
+        .body;
+    let fx_2027: Vec<_> = pl_2027["other_income"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["account"].as_str().unwrap().to_owned(),
+                l["amount"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // 2027 shows the reversal (+18.00) and the realised 14.00: the invoice earns 91.00 - 87.50 = 3.50 this year (14.00 - 10.50).
+    assert_eq!(
+        fx_2027,
+        [
+            ("7000".to_owned(), "14.00".to_owned()),
+            ("7100".to_owned(), "18.00".to_owned())
+        ]
+    );
+    assert!(
+        t.get("/api/v1/open-items?customer=C-EU")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    invariants(&t).await;
 }
