@@ -482,3 +482,87 @@ impl App {
         })
     }
 }
+
+/// Body of the year-end close.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct YearEndInput {
+    /// Last day of the year being closed, `YYYY-MM-DD`; the books are locked up to it afterwards.
+    pub date: String,
+}
+
+/// What the year-end close posted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct YearEnd {
+    /// Date closed.
+    pub date: String,
+    /// The closing journal (none when there was nothing to close).
+    pub journal_id: Option<i64>,
+    /// Profit (positive) or loss moved to retained earnings.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub profit: Decimal,
+}
+
+impl App {
+    /// Closes the year at `date`: every income and expense balance goes to retained earnings,
+    /// and the books are locked up to that date.
+    pub async fn close_year(&self, who: &Principal, input: &YearEndInput) -> Result<YearEnd> {
+        who.require(Resource::Company, Access::Write)?;
+        let date = format_date(parse_date("date", &input.date)?);
+        let mut tx = self.store.write().await?;
+        check_open(&mut tx, "date", &date).await?;
+        let company = tx.company().await?.ok_or_else(no_company)?;
+        let bmu = tx
+            .minor_units_of(&company.base_currency)
+            .await?
+            .unwrap_or(2);
+        let retained = tx
+            .role_account("retained_earnings", None)
+            .await?
+            .ok_or_else(|| AppError::Conflict("no retained earnings account".into()))?;
+        let mut lines = Vec::new();
+        for (account_id, balance) in tx.account_balances_as_of(&date).await? {
+            let a = tx
+                .account(account_id)
+                .await?
+                .ok_or_else(|| AppError::not_found("account", account_id))?;
+            if balance != 0 && !a.account_type.is_balance_sheet() {
+                lines.push(JournalLine {
+                    account_id,
+                    base_minor: -balance,
+                    currency: company.base_currency.clone(),
+                    amount_minor: -balance,
+                    rate: Decimal::ONE,
+                });
+            }
+        }
+        let moved: i64 = lines.iter().map(|l| l.base_minor).sum();
+        let journal_id = if lines.is_empty() {
+            None
+        } else {
+            lines.push(JournalLine {
+                account_id: retained,
+                base_minor: -moved,
+                currency: company.base_currency.clone(),
+                amount_minor: -moved,
+                rate: Decimal::ONE,
+            });
+            let id = tx
+                .insert_journal(None, &date, "year-end close", None, &lines)
+                .await?;
+            tx.mark_closing(id).await?;
+            Some(id)
+        };
+        tx.set_lock_date(Some(&date)).await?;
+        // Debits to income accounts (closing a credit balance) are profit moved to retained earnings.
+        let result = YearEnd {
+            date,
+            journal_id,
+            profit: Decimal::new(moved, bmu),
+        };
+        audit(&mut tx, who, "periods", 1, "year_end", None, Some(&result)).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+}

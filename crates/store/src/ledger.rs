@@ -117,12 +117,21 @@ impl Tx {
             self,
             sqlx::query(
                 "SELECT l.account_id, CAST(SUM(l.base_minor) AS BIGINT) AS b FROM journal_lines l JOIN journals j ON j.id = l.journal_id
-                 WHERE j.journal_date >= $1 AND j.journal_date <= $2 GROUP BY l.account_id ORDER BY l.account_id"
+                 WHERE j.journal_date >= $1 AND j.journal_date <= $2 AND j.closing = FALSE GROUP BY l.account_id ORDER BY l.account_id"
             )
             .bind(from)
             .bind(to),
             |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("account_id")?, r.i64("b")?))
         ))
+    }
+
+    /// Marks a journal as a year-end closing journal.
+    pub async fn mark_closing(&mut self, journal_id: i64) -> Result<()> {
+        execute!(
+            self,
+            sqlx::query("UPDATE journals SET closing = TRUE WHERE id = $1").bind(journal_id)
+        );
+        Ok(())
     }
 
     /// Foreign and base balance of an account in `currency` up to and including `as_of`.

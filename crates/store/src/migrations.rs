@@ -63,6 +63,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0009_payments.sql"),
         include_str!("../migrations/postgres/0009_payments.sql"),
     ),
+    (
+        10,
+        "year-end close",
+        include_str!("../migrations/sqlite/0010_year_end.sql"),
+        include_str!("../migrations/postgres/0010_year_end.sql"),
+    ),
 ];
 
 /// Number of migrations shipped.

@@ -9,7 +9,9 @@ use axum::{
 };
 use cartwright_app::{
     App,
-    ledger::{JournalInput, JournalView, PeriodLock, PeriodLockInput, TrialBalance},
+    ledger::{
+        JournalInput, JournalView, PeriodLock, PeriodLockInput, TrialBalance, YearEnd, YearEndInput,
+    },
     reports::{BalanceSheet, ProfitAndLoss},
     revaluation::{Revaluation, RevaluationInput},
 };
@@ -121,6 +123,17 @@ async fn balance_sheet(
     Ok(Json(app.balance_sheet(&who, &q.as_of).await?))
 }
 
+async fn year_end(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiJson(input): ApiJson<YearEndInput>,
+) -> Result<(StatusCode, Json<YearEnd>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.close_year(&who, &input).await?),
+    ))
+}
+
 async fn revalue(
     State(app): State<App>,
     Auth(who): Auth,
@@ -152,6 +165,11 @@ pub(crate) fn routes(r: Routes) -> Routes {
             ..super::doc("Post a manual journal, balanced in base currency", "journals", write_g)
         })
         .add("get", "/api/v1/journals/{id}", get(read_journal), Doc { ok: (200, Some(schema_ref::<JournalView>)), ..super::doc("Read a journal", "journals", read_g) })
+        .add("post", "/api/v1/periods/year-end", post(year_end), Doc {
+            body: Some(schema_ref::<YearEndInput>),
+            ok: (201, Some(schema_ref::<YearEnd>)),
+            ..super::doc("Close the year: income and expenses to retained earnings, then lock the books up to that date", "periods", super::write(Resource::Company))
+        })
         .add("post", "/api/v1/revaluations", post(revalue), Doc {
             body: Some(schema_ref::<RevaluationInput>),
             ok: (201, Some(schema_ref::<Revaluation>)),

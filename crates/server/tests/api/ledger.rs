@@ -11,6 +11,7 @@ crate::on_both_backends!(
     manual_journals_must_balance_in_base_currency,
     trial_balance_balances_and_its_csv_matches_its_json,
     profit_and_loss_and_balance_sheet_agree_with_the_ledger,
+    year_end_close_moves_profit_to_retained_earnings_and_locks,
 );
 
 async fn a_locked_period_refuses_dates_saves_voids_and_journals(b: Backend) {
@@ -296,4 +297,84 @@ async fn profit_and_loss_and_balance_sheet_agree_with_the_ledger(b: Backend) {
         (bad.status, bad.field()),
         (StatusCode::UNPROCESSABLE_ENTITY, "from")
     );
+}
+
+async fn year_end_close_moves_profit_to_retained_earnings_and_locks(b: Backend) {
+    let t = fixture(b).await;
+    t.create(
+        "/api/v1/accounts",
+        json!({"code": "6000", "name": "Rent", "account_type": "expense"}),
+    )
+    .await;
+    receive(&t, "WIDGET", "10", "2.50").await;
+    let inv = doc(&t, json!({"doc_type": "sales_invoice", "party": "C-EU", "date": "2026-01-10", "lines": [{"item": "WIDGET", "quantity": "3", "unit_price": "19.99", "tax_code": "VAT20"}]})).await;
+    save(&t, &inv).await;
+    t.json(Method::POST, "/api/v1/journals", json!({"date": "2026-01-20", "lines": [{"account": "6000", "debit": "12.00"}, {"account": "1000", "credit": "12.00"}]})).await;
+    let closed = t
+        .json(
+            Method::POST,
+            "/api/v1/periods/year-end",
+            json!({"date": "2026-12-31"}),
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::CREATED, "{}", closed.text);
+    assert_eq!(closed.body["profit"], "46.47");
+    let tb = t
+        .get("/api/v1/reports/trial-balance?as_of=2026-12-31")
+        .await
+        .body;
+    let types: Vec<_> = tb["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["account_type"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        types
+            .iter()
+            .all(|t| !["income", "other_income", "cost_of_sales", "expense"].contains(&t.as_str())),
+        "P&L accounts at zero: {types:?}"
+    );
+    let retained = tb["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["account"] == "3000")
+        .unwrap()
+        .clone();
+    assert_eq!(retained["credit"], "46.47");
+    assert_eq!(tb["total_debit"], tb["total_credit"]);
+    // The year's P&L still shows what was earned; the balance sheet shows it as retained earnings.
+    let pl = t
+        .get("/api/v1/reports/profit-and-loss?from=2026-01-01&to=2026-12-31")
+        .await
+        .body;
+    assert_eq!(pl["net_profit"], "46.47");
+    let bs = t
+        .get("/api/v1/reports/balance-sheet?as_of=2026-12-31")
+        .await
+        .body;
+    assert_eq!(
+        (
+            bs["equity"]["total"].as_str(),
+            bs["current_earnings"].as_str()
+        ),
+        (Some("46.47"), Some("0.00"))
+    );
+    assert_eq!(
+        t.get("/api/v1/periods").await.body["lock_date"],
+        "2026-12-31"
+    );
+    let again = t
+        .json(
+            Method::POST,
+            "/api/v1/periods/year-end",
+            json!({"date": "2026-12-31"}),
+        )
+        .await;
+    assert_eq!(
+        (again.status, again.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "date")
+    );
+    invariants(&t).await;
 }
