@@ -257,3 +257,208 @@ impl App {
         })
     }
 }
+
+/// Stock value of one item at one site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ValuationLine {
+    /// Item code.
+    pub item: String,
+    /// Site code.
+    pub site: String,
+    /// Quantity on hand.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub quantity: Decimal,
+    /// Value at cost, base currency.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub value: Decimal,
+}
+
+/// Stock valuation at a date, with the stock account beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct StockValuation {
+    /// Date, inclusive.
+    pub as_of: String,
+    /// Per item and site.
+    pub lines: Vec<ValuationLine>,
+    /// Sum of the values.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: Decimal,
+    /// Balance of the stock account at the same date (always equal to `total`).
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub stock_account: Decimal,
+}
+
+/// One line of the general ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct LedgerLine {
+    /// Posting date.
+    pub date: String,
+    /// Journal id.
+    pub journal_id: i64,
+    /// Source document id (none for manual journals).
+    pub document_id: Option<i64>,
+    /// Source document number.
+    pub number: Option<String>,
+    /// Journal memo.
+    pub memo: String,
+    /// Debit.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub debit: Decimal,
+    /// Credit.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub credit: Decimal,
+    /// Running balance (debit positive).
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub balance: Decimal,
+}
+
+/// General-ledger detail of one account for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct GeneralLedger {
+    /// Account code.
+    pub account: String,
+    /// Account name.
+    pub name: String,
+    /// First day.
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// Balance before `from` (debit positive).
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub opening: Decimal,
+    /// Lines in date order.
+    pub lines: Vec<LedgerLine>,
+    /// Balance at `to`.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub closing: Decimal,
+}
+
+impl App {
+    /// Stock value per item and site at `as_of`, beside the stock account's balance.
+    pub async fn stock_valuation(&self, who: &Principal, as_of: &str) -> Result<StockValuation> {
+        who.require(Resource::Accounts, Access::Read)?;
+        let as_of = format_date(parse_date("as_of", as_of)?);
+        let mut tx = self.store.read().await?;
+        let company = tx.company().await?.ok_or_else(no_company)?;
+        let bmu = tx
+            .minor_units_of(&company.base_currency)
+            .await?
+            .unwrap_or(2);
+        let mut lines = Vec::new();
+        let mut total = 0;
+        for (item_id, site_id, q, v) in tx.valuation(&as_of).await? {
+            if q == 0 && v == 0 {
+                continue;
+            }
+            total += v;
+            let item = tx
+                .item(item_id)
+                .await?
+                .map_or_else(|| item_id.to_string(), |i| i.code);
+            let site = tx
+                .site(site_id)
+                .await?
+                .map_or_else(|| site_id.to_string(), |s| s.code);
+            lines.push(ValuationLine {
+                item,
+                site,
+                quantity: cartwright_core::money::from_scaled(
+                    q,
+                    cartwright_core::money::QUANTITY_SCALE,
+                )
+                .normalize(),
+                value: Decimal::new(v, bmu),
+            });
+        }
+        let stock = tx.role_account("stock", None).await?.unwrap_or_default();
+        let account = tx
+            .account_balances_as_of(&as_of)
+            .await?
+            .into_iter()
+            .find(|(a, _)| *a == stock)
+            .map_or(0, |b| b.1);
+        Ok(StockValuation {
+            as_of,
+            lines,
+            total: Decimal::new(total, bmu),
+            stock_account: Decimal::new(account, bmu),
+        })
+    }
+
+    /// Every posting to one account between two dates, with a running balance.
+    pub async fn general_ledger(
+        &self,
+        who: &Principal,
+        account: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<GeneralLedger> {
+        who.require(Resource::Accounts, Access::Read)?;
+        let (from_d, to) = (
+            parse_date("from", from)?,
+            format_date(parse_date("to", to)?),
+        );
+        let from = format_date(from_d);
+        let mut tx = self.store.read().await?;
+        let company = tx.company().await?.ok_or_else(no_company)?;
+        let bmu = tx
+            .minor_units_of(&company.base_currency)
+            .await?
+            .unwrap_or(2);
+        let a = tx
+            .account_by_code(account)
+            .await?
+            .ok_or_else(|| AppError::invalid("account", format!("unknown account '{account}'")))?;
+        let before = format_date(from_d.saturating_sub(time::Duration::days(1)));
+        let opening = tx
+            .account_balances_as_of(&before)
+            .await?
+            .into_iter()
+            .find(|(id, _)| *id == a.id)
+            .map_or(0, |b| b.1);
+        let mut balance = opening;
+        let zero = Decimal::new(0, bmu);
+        let mut lines = Vec::new();
+        for (journal_id, date, memo, document_id, number, base) in
+            tx.account_lines(a.id, &from, &to).await?
+        {
+            balance += base;
+            lines.push(LedgerLine {
+                date,
+                journal_id,
+                document_id,
+                number,
+                memo,
+                debit: if base > 0 {
+                    Decimal::new(base, bmu)
+                } else {
+                    zero
+                },
+                credit: if base < 0 {
+                    Decimal::new(-base, bmu)
+                } else {
+                    zero
+                },
+                balance: Decimal::new(balance, bmu),
+            });
+        }
+        Ok(GeneralLedger {
+            account: a.code,
+            name: a.name,
+            from,
+            to,
+            opening: Decimal::new(opening, bmu),
+            lines,
+            closing: Decimal::new(balance, bmu),
+        })
+    }
+}

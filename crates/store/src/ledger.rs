@@ -125,6 +125,34 @@ impl Tx {
         ))
     }
 
+    /// Lines of one account between two dates with their journal and document: `(journal id, date, memo, document id, number, base)`.
+    pub async fn account_lines(
+        &mut self,
+        account_id: i64,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(i64, String, String, Option<i64>, Option<String>, i64)>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT j.id, j.journal_date, j.memo, j.document_id, d.number, l.base_minor FROM journal_lines l JOIN journals j ON j.id = l.journal_id
+                 LEFT JOIN documents d ON d.id = j.document_id
+                 WHERE l.account_id = $1 AND j.journal_date >= $2 AND j.journal_date <= $3 ORDER BY j.journal_date, j.id, l.id"
+            )
+            .bind(account_id)
+            .bind(from)
+            .bind(to),
+            |r: &dyn DbRow| Ok::<_, StoreError>((
+                r.i64("id")?,
+                r.string("journal_date")?,
+                r.string("memo")?,
+                r.opt_i64("document_id")?,
+                r.opt_string("number")?,
+                r.i64("base_minor")?
+            ))
+        ))
+    }
+
     /// Marks a journal as a year-end closing journal.
     pub async fn mark_closing(&mut self, journal_id: i64) -> Result<()> {
         execute!(

@@ -244,6 +244,19 @@ impl Tx {
         ))
     }
 
+    /// Quantity and value per item and site from the moves dated on or before `as_of`.
+    pub async fn valuation(&mut self, as_of: &str) -> Result<Vec<(i64, i64, i64, i64)>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT item_id, site_id, CAST(SUM(qty_e4) AS BIGINT) AS q, CAST(SUM(value_minor) AS BIGINT) AS v FROM stock_moves
+                 WHERE move_date <= $1 GROUP BY item_id, site_id ORDER BY item_id, site_id"
+            )
+            .bind(as_of),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("item_id")?, r.i64("site_id")?, r.i64("q")?, r.i64("v")?))
+        ))
+    }
+
     /// On hand per item, site and bin as the sum of moves (bin `None`: no bin given).
     pub async fn on_hand_by_bin(
         &mut self,

@@ -12,7 +12,7 @@ use cartwright_app::{
     ledger::{
         JournalInput, JournalView, PeriodLock, PeriodLockInput, TrialBalance, YearEnd, YearEndInput,
     },
-    reports::{BalanceSheet, ProfitAndLoss},
+    reports::{BalanceSheet, GeneralLedger, ProfitAndLoss, StockValuation},
     revaluation::{Revaluation, RevaluationInput},
 };
 use cartwright_core::{page::Page, user::Resource};
@@ -123,6 +123,33 @@ async fn balance_sheet(
     Ok(Json(app.balance_sheet(&who, &q.as_of).await?))
 }
 
+async fn stock_valuation(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(q): Query<AsOfOnly>,
+) -> Result<Json<StockValuation>, ApiError> {
+    Ok(Json(app.stock_valuation(&who, &q.as_of).await?))
+}
+
+/// Query of the general ledger.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LedgerParams {
+    account: String,
+    from: String,
+    to: String,
+}
+
+async fn general_ledger(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(q): Query<LedgerParams>,
+) -> Result<Json<GeneralLedger>, ApiError> {
+    Ok(Json(
+        app.general_ledger(&who, &q.account, &q.from, &q.to).await?,
+    ))
+}
+
 async fn year_end(
     State(app): State<App>,
     Auth(who): Auth,
@@ -174,6 +201,16 @@ pub(crate) fn routes(r: Routes) -> Routes {
             body: Some(schema_ref::<RevaluationInput>),
             ok: (201, Some(schema_ref::<Revaluation>)),
             ..super::doc("Revalue open receivables, payables and foreign bank balances at closing rates; reversed the next day", "journals", write_g)
+        })
+        .add("get", "/api/v1/reports/stock-valuation", get(stock_valuation), Doc {
+            ok: (200, Some(schema_ref::<StockValuation>)),
+            query: &[("as_of", "YYYY-MM-DD, inclusive")],
+            ..super::doc("Stock value per item and site at cost, beside the stock account", "reports", read_g)
+        })
+        .add("get", "/api/v1/reports/general-ledger", get(general_ledger), Doc {
+            ok: (200, Some(schema_ref::<GeneralLedger>)),
+            query: &[("account", "account code"), ("from", "first day"), ("to", "last day")],
+            ..super::doc("Every posting to one account in a period, with a running balance and source documents", "reports", read_g)
         })
         .add("get", "/api/v1/reports/profit-and-loss", get(profit_and_loss), Doc {
             ok: (200, Some(schema_ref::<ProfitAndLoss>)),

@@ -12,6 +12,7 @@ crate::on_both_backends!(
     trial_balance_balances_and_its_csv_matches_its_json,
     profit_and_loss_and_balance_sheet_agree_with_the_ledger,
     year_end_close_moves_profit_to_retained_earnings_and_locks,
+    stock_valuation_agrees_with_the_stock_account_and_the_ledger_runs,
 );
 
 async fn a_locked_period_refuses_dates_saves_voids_and_journals(b: Backend) {
@@ -377,4 +378,72 @@ async fn year_end_close_moves_profit_to_retained_earnings_and_locks(b: Backend) 
         (StatusCode::UNPROCESSABLE_ENTITY, "date")
     );
     invariants(&t).await;
+}
+
+async fn stock_valuation_agrees_with_the_stock_account_and_the_ledger_runs(b: Backend) {
+    let t = fixture(b).await;
+    receive(&t, "WIDGET", "10", "2.50").await; // 2026-01-02
+    let tr = doc(&t, json!({"doc_type": "stock_transfer", "date": "2026-01-03", "site": "MAIN", "to_site": "EAST", "lines": [{"item": "WIDGET", "quantity": "4"}]})).await;
+    save(&t, &tr).await;
+    let inv = doc(&t, json!({"doc_type": "sales_invoice", "party": "C-US", "date": "2026-02-01", "lines": [{"item": "WIDGET", "quantity": "1", "unit_price": "5"}]})).await;
+    save(&t, &inv).await;
+    let jan = t
+        .get("/api/v1/reports/stock-valuation?as_of=2026-01-31")
+        .await
+        .body;
+    let rows: Vec<_> = jan["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["site"].as_str().unwrap().to_owned(),
+                l["quantity"].as_str().unwrap().to_owned(),
+                l["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("MAIN".to_owned(), "6".to_owned(), "15.00".to_owned()),
+            ("EAST".to_owned(), "4".to_owned(), "10.00".to_owned())
+        ]
+    );
+    assert_eq!(
+        (jan["total"].as_str(), jan["stock_account"].as_str()),
+        (Some("25.00"), Some("25.00"))
+    );
+    let feb = t
+        .get("/api/v1/reports/stock-valuation?as_of=2026-02-28")
+        .await
+        .body;
+    assert_eq!(
+        (feb["total"].as_str(), feb["stock_account"].as_str()),
+        (Some("22.50"), Some("22.50"))
+    );
+    let gl = t
+        .get("/api/v1/reports/general-ledger?account=1200&from=2026-02-01&to=2026-02-28")
+        .await
+        .body;
+    assert_eq!(
+        (gl["opening"].as_str(), gl["closing"].as_str()),
+        (Some("25.00"), Some("22.50"))
+    );
+    let line = &gl["lines"][0];
+    assert_eq!(
+        (
+            line["credit"].as_str(),
+            line["balance"].as_str(),
+            line["document_id"].as_i64()
+        ),
+        (Some("2.50"), Some("22.50"), inv["id"].as_i64())
+    );
+    let bad = t
+        .get("/api/v1/reports/general-ledger?account=NOPE&from=2026-02-01&to=2026-02-28")
+        .await;
+    assert_eq!(
+        (bad.status, bad.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "account")
+    );
 }
