@@ -343,6 +343,7 @@ impl App {
             prices_include_tax: false,
             ship_to_json: None,
             landed_spread: "value".to_owned(),
+            to_bin_id: None,
             net_minor: amount_minor,
             tax_minor: 0,
             total_minor: amount_minor,

@@ -127,6 +127,7 @@ async fn documents(app: &App, lines: usize) -> anyhow::Result<()> {
         exchange_rate: None,
         site: Some("MAIN".into()),
         to_site: None,
+        to_bin: None,
         reference: None,
         memo: None,
         prices_include_tax: None,

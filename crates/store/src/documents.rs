@@ -45,6 +45,8 @@ pub struct DocumentRow {
     pub ship_to_json: Option<String>,
     /// How charges on a receipt or bill are spread over its goods: `value` or `quantity`.
     pub landed_spread: String,
+    /// Destination bin of a stock transfer.
+    pub to_bin_id: Option<i64>,
     /// Net, document minor units.
     pub net_minor: i64,
     /// Tax, document minor units.
@@ -151,6 +153,8 @@ pub struct DocumentHead {
     pub site_id: Option<i64>,
     /// Destination site id.
     pub to_site_id: Option<i64>,
+    /// Destination bin id.
+    pub to_bin_id: Option<i64>,
     /// Version.
     pub version: i64,
 }
@@ -194,6 +198,7 @@ fn head_from(r: &dyn DbRow) -> Result<DocumentHead> {
         rate_e6: r.i64("rate_e6")?,
         site_id: r.opt_i64("site_id")?,
         to_site_id: r.opt_i64("to_site_id")?,
+        to_bin_id: r.opt_i64("to_bin_id")?,
         version: r.i64("version")?,
     })
 }
@@ -235,6 +240,7 @@ fn document_from(r: &dyn DbRow) -> Result<Document> {
         order_status: None,
         allocation_status: None,
         landed_spread: r.string("landed_spread")?,
+        to_bin: r.opt_string("to_bin")?,
         ship_to: match r.opt_string("ship_to_json")? {
             Some(j) => Some(crate::row::parse_json("documents", "ship_to_json", &j)?),
             None => None,
@@ -322,8 +328,8 @@ impl Tx {
             self,
             sqlx::query(
                 "INSERT INTO documents (doc_type, status, party_id, doc_date, due_date, currency, rate_e6, site_id, to_site_id,
-                 reference, memo, prices_include_tax, net_minor, tax_minor, total_minor, base_total_minor, created_at, updated_at, ship_to_json, landed_spread)
-                 VALUES ($1, 'PENDING', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18) RETURNING id"
+                 reference, memo, prices_include_tax, net_minor, tax_minor, total_minor, base_total_minor, created_at, updated_at, ship_to_json, landed_spread, to_bin_id)
+                 VALUES ($1, 'PENDING', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19) RETURNING id"
             )
             .bind(d.doc_type.as_str())
             .bind(d.party_id)
@@ -342,7 +348,8 @@ impl Tx {
             .bind(d.base_total_minor)
             .bind(&now)
             .bind(&d.ship_to_json)
-            .bind(&d.landed_spread),
+            .bind(&d.landed_spread)
+            .bind(d.to_bin_id),
             |r: &dyn DbRow| r.i64("id")
         )
         .ok_or_else(|| StoreError::NotFound { entity: "document", key: "new".into() })?;
@@ -401,7 +408,7 @@ impl Tx {
             sqlx::query(
                 "UPDATE documents SET party_id = $1, doc_date = $2, due_date = $3, currency = $4, rate_e6 = $5, site_id = $6,
                  to_site_id = $7, reference = $8, memo = $9, prices_include_tax = $10, net_minor = $11, tax_minor = $12,
-                 total_minor = $13, base_total_minor = $14, version = version + 1, updated_at = $15, ship_to_json = $19, landed_spread = $20
+                 total_minor = $13, base_total_minor = $14, version = version + 1, updated_at = $15, ship_to_json = $19, landed_spread = $20, to_bin_id = $21
                  WHERE id = $16 AND version = $17 AND status = 'PENDING' AND doc_type = $18"
             )
             .bind(d.party_id)
@@ -424,6 +431,7 @@ impl Tx {
             .bind(d.doc_type.as_str())
             .bind(&d.ship_to_json)
             .bind(&d.landed_spread)
+            .bind(d.to_bin_id)
         );
         if n != 1 {
             return Err(StoreError::Stale {
@@ -471,7 +479,7 @@ impl Tx {
         Ok(fetch_opt!(
             self,
             sqlx::query(
-                "SELECT id, doc_type, status, number, party_id, doc_date, currency, rate_e6, site_id, to_site_id, version
+                "SELECT id, doc_type, status, number, party_id, doc_date, currency, rate_e6, site_id, to_site_id, to_bin_id, version
                  FROM documents WHERE id = $1"
             )
             .bind(id),
@@ -617,10 +625,11 @@ impl Tx {
                 "SELECT d.id, d.doc_type, d.status, d.number, p.code AS party, d.doc_date, d.due_date, d.currency, c.minor_units,
                  bc.minor_units AS base_minor_units, d.rate_e6, s.code AS site, ts.code AS to_site, d.reference, d.memo,
                  d.prices_include_tax, d.net_minor, d.tax_minor, d.total_minor, d.base_total_minor, d.closed, d.void_date,
-                 d.version, d.created_at, d.updated_at, d.ship_to_json, d.landed_spread
+                 d.version, d.created_at, d.updated_at, d.ship_to_json, d.landed_spread, tb.code AS to_bin
                  FROM documents d JOIN currencies c ON c.code = d.currency
                  JOIN company co ON co.id = 1 JOIN currencies bc ON bc.code = co.base_currency
                  LEFT JOIN parties p ON p.id = d.party_id LEFT JOIN sites s ON s.id = d.site_id LEFT JOIN sites ts ON ts.id = d.to_site_id
+                 LEFT JOIN bins tb ON tb.id = d.to_bin_id
                  WHERE d.id = $1"
             )
             .bind(id),
@@ -670,10 +679,11 @@ impl Tx {
                 "SELECT d.id, d.doc_type, d.status, d.number, p.code AS party, d.doc_date, d.due_date, d.currency, c.minor_units,
                  bc.minor_units AS base_minor_units, d.rate_e6, s.code AS site, ts.code AS to_site, d.reference, d.memo,
                  d.prices_include_tax, d.net_minor, d.tax_minor, d.total_minor, d.base_total_minor, d.closed, d.void_date,
-                 d.version, d.created_at, d.updated_at, d.ship_to_json, d.landed_spread
+                 d.version, d.created_at, d.updated_at, d.ship_to_json, d.landed_spread, tb.code AS to_bin
                  FROM documents d JOIN currencies c ON c.code = d.currency
                  JOIN company co ON co.id = 1 JOIN currencies bc ON bc.code = co.base_currency
                  LEFT JOIN parties p ON p.id = d.party_id LEFT JOIN sites s ON s.id = d.site_id LEFT JOIN sites ts ON ts.id = d.to_site_id
+                 LEFT JOIN bins tb ON tb.id = d.to_bin_id
                  WHERE d.id > $1 AND ($2 IS NULL OR d.doc_type = $2) AND ($3 IS NULL OR d.status = $3)
                  AND ($4 IS NULL OR lower(p.code) = lower($4)) AND ($5 IS NULL OR d.doc_date >= $5) AND ($6 IS NULL OR d.doc_date <= $6)
                  AND ($7 IS NULL OR lower(coalesce(d.number, '')) LIKE $7 ESCAPE '\\' OR lower(d.reference) LIKE $7 ESCAPE '\\' OR lower(d.memo) LIKE $7 ESCAPE '\\')

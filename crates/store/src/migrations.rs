@@ -69,6 +69,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_year_end.sql"),
         include_str!("../migrations/postgres/0010_year_end.sql"),
     ),
+    (
+        11,
+        "bin transfers",
+        include_str!("../migrations/sqlite/0011_bin_transfers.sql"),
+        include_str!("../migrations/postgres/0011_bin_transfers.sql"),
+    ),
 ];
 
 /// Number of migrations shipped.

@@ -276,6 +276,7 @@ impl App {
             exchange_rate: None,
             site: source.site.clone(),
             to_site: None,
+            to_bin: None,
             reference: Some(source.reference.clone()),
             memo: Some(format!("from {}", source.number.as_deref().unwrap_or(""))),
             prices_include_tax: Some(source.prices_include_tax && !to_purchase),

@@ -648,12 +648,30 @@ pub(super) async fn apply(tx: &mut Tx, doc: &Document) -> Result<()> {
         };
         match t {
             DocType::StockTransfer => {
-                let to = head.to_site_id.ok_or_else(|| {
-                    AppError::invalid("to_site", "a stock transfer needs a destination site")
-                })?;
+                let to = head.to_site_id.unwrap_or(site);
+                let to_bin = if head.to_site_id.is_some_and(|t| t != site) {
+                    head.to_bin_id
+                } else {
+                    head.to_bin_id.or(l.bin_id)
+                };
+                if to == site && to_bin == l.bin_id {
+                    return Err(AppError::invalid(
+                        "to_site",
+                        format!("line {}: the goods would stay where they are", i + 1),
+                    ));
+                }
                 let value = cost.clone().issue(method, l.qty_e4, fallback(cost));
                 push(site, -l.qty_e4, -value);
-                push(to, l.qty_e4, value);
+                moves.push(MoveRow {
+                    document_id: doc.id,
+                    line_id: Some(l.id),
+                    item_id: l.item_id,
+                    site_id: to,
+                    bin_id: to_bin,
+                    qty_e4: l.qty_e4,
+                    value_minor: value,
+                    date: head.date.clone(),
+                });
             }
             _ if out_of_stock => {
                 let fb = fallback(cost);

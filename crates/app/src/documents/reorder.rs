@@ -123,6 +123,7 @@ impl App {
                 exchange_rate: None,
                 site: None,
                 to_site: None,
+                to_bin: None,
                 reference: None,
                 memo: Some("reorder".to_owned()),
                 prices_include_tax: None,

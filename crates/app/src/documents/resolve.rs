@@ -119,12 +119,31 @@ pub(super) async fn document_row(tx: &mut Tx, input: &DocumentInput) -> Result<D
         Some(code) => Some(site_id(tx, "to_site", code).await?),
         None => None,
     };
-    if input.doc_type == DocType::StockTransfer
-        && to_site_id.is_some()
-        && to_site_id == site_id_header
-    {
-        errs.push("to_site", "a transfer needs two different sites");
-    }
+    // A transfer goes to another site, or to another bin of the same site.
+    let to_site_id = if input.doc_type == DocType::StockTransfer {
+        to_site_id.or(site_id_header)
+    } else {
+        to_site_id
+    };
+    let to_bin_id = match (
+        input.to_bin.as_deref().filter(|b| !b.is_empty()),
+        to_site_id,
+    ) {
+        (Some(code), Some(sid)) => {
+            let site = tx
+                .site(sid)
+                .await?
+                .ok_or_else(|| AppError::not_found("site", sid))?;
+            match site.bins.iter().find(|b| b.code.eq_ignore_ascii_case(code)) {
+                Some(b) => Some(b.id),
+                None => {
+                    errs.push("to_bin", format!("site {} has no bin '{code}'", site.code));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
 
     let mut lines = Vec::with_capacity(input.lines.len());
     let mut calcs = Vec::with_capacity(input.lines.len());
@@ -339,6 +358,7 @@ pub(super) async fn document_row(tx: &mut Tx, input: &DocumentInput) -> Result<D
             .as_ref()
             .and_then(|a| serde_json::to_string(a).ok()),
         landed_spread: input.landed_spread.unwrap_or_default().as_str().to_owned(),
+        to_bin_id,
         net_minor: minor(totals.net, mu, "net")?,
         tax_minor: minor(totals.tax, mu, "tax")?,
         total_minor: minor(totals.total, mu, "total")?,

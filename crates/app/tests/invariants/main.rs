@@ -231,6 +231,7 @@ fn random_doc(rng: &mut Rng) -> DocumentInput {
         },
         site: Some("A".into()),
         to_site: (t == DocType::StockTransfer).then(|| "B".into()),
+        to_bin: None,
         reference: None,
         memo: None,
         prices_include_tax: Some(rng.below(3) == 0),
@@ -414,7 +415,8 @@ async fn run(seed: u64, steps: usize) {
                 .await
             {
                 assert!(
-                    e.to_string().contains("below zero") || e.to_string().contains("settled against"),
+                    e.to_string().contains("below zero")
+                        || e.to_string().contains("settled against"),
                     "step {step}: voiding {:?}: {e}",
                     d.doc_type
                 );

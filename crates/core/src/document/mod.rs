@@ -234,9 +234,12 @@ pub struct DocumentInput {
     /// Site code for lines without one.
     #[serde(default)]
     pub site: Option<String>,
-    /// Destination site of a stock transfer.
+    /// Destination site of a stock transfer (default: the same site, for a move between bins).
     #[serde(default)]
     pub to_site: Option<String>,
+    /// Destination bin of a stock transfer.
+    #[serde(default)]
+    pub to_bin: Option<String>,
     /// The customer's PO number or vendor's invoice number.
     #[serde(default)]
     pub reference: Option<String>,
@@ -322,8 +325,12 @@ impl DocumentInput {
         ));
         if self.doc_type == DocType::StockTransfer
             && self.to_site.as_deref().is_none_or(str::is_empty)
+            && self.to_bin.as_deref().is_none_or(str::is_empty)
         {
-            errs.push("to_site", "a stock transfer needs a destination site");
+            errs.push(
+                "to_site",
+                "a stock transfer needs a destination site or bin",
+            );
         }
         if self.lines.len() > MAX_LINES {
             errs.push(

@@ -101,6 +101,8 @@ pub struct Document {
     pub site: Option<String>,
     /// Destination site (transfers).
     pub to_site: Option<String>,
+    /// Destination bin (transfers).
+    pub to_bin: Option<String>,
     /// Reference (customer PO, vendor invoice number).
     pub reference: String,
     /// Memo.

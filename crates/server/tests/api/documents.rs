@@ -20,6 +20,7 @@ crate::on_both_backends!(
     reorder_report_suggests_and_creates_purchase_orders_per_vendor,
     kits_sell_their_components_and_assemblies_are_built_at_component_cost,
     landed_costs_are_spread_over_the_goods_by_value_or_quantity,
+    transfers_move_stock_between_bins_of_a_site,
 );
 
 /// A company in USD with EUR at 1.10, two sites, a stock item, a service, 20 % tax, and parties.
@@ -1155,6 +1156,49 @@ async fn landed_costs_are_spread_over_the_goods_by_value_or_quantity(b: Backend)
     assert_eq!(
         entries(&t, &alone).await,
         [e("2000", "0.00", "9.00"), e("5000", "9.00", "0.00")]
+    );
+    invariants(&t).await;
+}
+
+async fn transfers_move_stock_between_bins_of_a_site(b: Backend) {
+    let t = fixture(b).await;
+    let main = t.get("/api/v1/sites?q=MAIN").await.body["items"][0]["id"].clone();
+    for bin in ["A-1", "A-2"] {
+        t.create(&format!("/api/v1/sites/{main}/bins"), json!({"code": bin}))
+            .await;
+    }
+    save(&t, &doc(&t, json!({"doc_type": "item_receipt", "party": "V-US", "date": "2026-01-02", "site": "MAIN", "lines": [{"item": "GADGET", "quantity": "5", "unit_price": "1", "bin": "A-1"}]})).await).await;
+    let tr = save(&t, &doc(&t, json!({"doc_type": "stock_transfer", "date": "2026-01-03", "site": "MAIN", "to_bin": "A-2", "lines": [{"item": "GADGET", "quantity": "2", "bin": "A-1"}]})).await).await;
+    assert_eq!(
+        (tr["to_site"].as_str(), tr["to_bin"].as_str()),
+        (Some("MAIN"), Some("A-2"))
+    );
+    let gadget = t.get("/api/v1/stock?item=GADGET").await.body;
+    assert_eq!(
+        gadget[0]["on_hand"], "5",
+        "a move between bins leaves the site's stock as it was"
+    );
+    assert_eq!(
+        gadget[0]["bins"],
+        json!([{"bin": "A-1", "on_hand": "3"}, {"bin": "A-2", "on_hand": "2"}])
+    );
+    assert!(entries(&t, &tr).await.is_empty());
+    let same = doc(&t, json!({"doc_type": "stock_transfer", "date": "2026-01-04", "site": "MAIN", "to_bin": "A-1", "lines": [{"item": "GADGET", "quantity": "1", "bin": "A-1"}]})).await;
+    let refused = t
+        .json(
+            Method::POST,
+            &format!("/api/v1/documents/{}/save", same["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (refused.status, refused.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "to_site")
+    );
+    let unknown = t.json(Method::POST, "/api/v1/documents", json!({"doc_type": "stock_transfer", "date": "2026-01-04", "site": "MAIN", "to_bin": "Z-9", "lines": []})).await;
+    assert_eq!(
+        (unknown.status, unknown.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "to_bin")
     );
     invariants(&t).await;
 }

@@ -1,0 +1,2 @@
+-- Transfers between bins: the destination bin of a stock transfer.
+ALTER TABLE documents ADD COLUMN to_bin_id BIGINT REFERENCES bins(id);
