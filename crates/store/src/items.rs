@@ -350,13 +350,17 @@ impl Tx {
         Ok(Some(item))
     }
 
-    /// Whether the item is in use, which freezes its type. Today that is being the
-    /// company's default item for cart lines; document lines and stock moves join
-    /// this check when documents arrive.
+    /// Whether the item is in use, which freezes its type: it is the company's default
+    /// item for cart lines, on any document line, or a component of a kit or assembly.
     pub async fn item_is_used(&mut self, id: i64) -> Result<bool> {
         let n = fetch_opt!(
             self,
-            sqlx::query("SELECT COUNT(*) AS n FROM company WHERE default_item_id = $1").bind(id),
+            sqlx::query(
+                "SELECT (SELECT COUNT(*) FROM company WHERE default_item_id = $1)
+                      + (SELECT COUNT(*) FROM document_lines WHERE item_id = $1)
+                      + (SELECT COUNT(*) FROM item_components WHERE component_item_id = $1) AS n"
+            )
+            .bind(id),
             |r: &dyn DbRow| r.i64("n")
         );
         Ok(n.unwrap_or(0) > 0)

@@ -748,6 +748,19 @@ async fn bad_document_input_is_refused_and_stores_nothing(b: Backend) {
         (twice.status, twice.field()),
         (StatusCode::UNPROCESSABLE_ENTITY, "status")
     );
+    // FITTING is on a document now: its type is fixed.
+    let fitting = t.get("/api/v1/items?q=FITTING").await.body["items"][0].clone();
+    let retype = t
+        .json(
+            Method::PUT,
+            &format!("/api/v1/items/{}", fitting["id"]),
+            json!({"code": "FITTING", "item_type": "stock", "version": fitting["version"]}),
+        )
+        .await;
+    assert_eq!(
+        (retype.status, retype.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "item_type")
+    );
     // The customer now has a document: its currency is fixed.
     let c = t.get("/api/v1/customers?q=C-US").await.body["items"][0].clone();
     let change = t
