@@ -4,6 +4,7 @@
 //! never each other.
 
 pub mod auth;
+pub mod banks;
 pub mod company;
 pub mod csv_io;
 pub mod currencies;

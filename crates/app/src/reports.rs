@@ -60,6 +60,9 @@ pub struct ProfitAndLoss {
     #[schema(value_type = String)]
     #[serde(with = "rust_decimal::serde::str")]
     pub net_profit: Decimal,
+    /// The same report for the comparison period, when one was asked for.
+    #[schema(no_recursion, value_type = Option<Object>)]
+    pub comparison: Option<Box<ProfitAndLoss>>,
 }
 
 /// The balance sheet at a date.
@@ -178,7 +181,39 @@ impl App {
             other_income,
             expenses,
             net_profit,
+            comparison: None,
         })
+    }
+
+    /// Profit and loss for a period beside a comparison period.
+    pub async fn profit_and_loss_compared(
+        &self,
+        who: &Principal,
+        from: &str,
+        to: &str,
+        compare_from: &str,
+        compare_to: &str,
+    ) -> Result<ProfitAndLoss> {
+        let mut pl = self.profit_and_loss(who, from, to).await?;
+        let other = self
+            .profit_and_loss(who, compare_from, compare_to)
+            .await
+            .map_err(|e| match e {
+                AppError::Invalid(errs) => AppError::Invalid(cartwright_core::FieldErrors(
+                    errs.0
+                        .into_iter()
+                        .map(|f| {
+                            cartwright_core::FieldError::new(
+                                format!("compare_{}", f.field),
+                                f.message,
+                            )
+                        })
+                        .collect(),
+                )),
+                other => other,
+            })?;
+        pl.comparison = Some(Box::new(other));
+        Ok(pl)
     }
 
     /// The balance sheet at `as_of`, inclusive.
@@ -459,6 +494,63 @@ impl App {
             opening: Decimal::new(opening, bmu),
             lines,
             closing: Decimal::new(balance, bmu),
+        })
+    }
+}
+
+/// Exchange gains and losses of a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FxGainsLosses {
+    /// First day.
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// Realised on settlement: gain positive, loss negative.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub realised: Decimal,
+    /// Unrealised from revaluations (and their reversals): gain positive.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub unrealised: Decimal,
+    /// Both together.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: Decimal,
+}
+
+impl App {
+    /// Realised and unrealised exchange gains and losses between two dates.
+    pub async fn fx_gains_losses(
+        &self,
+        who: &Principal,
+        from: &str,
+        to: &str,
+    ) -> Result<FxGainsLosses> {
+        who.require(Resource::Accounts, Access::Read)?;
+        let (from, to) = (
+            format_date(parse_date("from", from)?),
+            format_date(parse_date("to", to)?),
+        );
+        let mut tx = self.store.read().await?;
+        let company = tx.company().await?.ok_or_else(no_company)?;
+        let bmu = tx
+            .minor_units_of(&company.base_currency)
+            .await?
+            .unwrap_or(2);
+        let movements = tx.account_movements(&from, &to).await?;
+        let of = |id: Option<i64>| {
+            id.and_then(|id| movements.iter().find(|(a, _)| *a == id))
+                .map_or(0, |m| -m.1)
+        };
+        let realised = of(tx.role_account("fx_realised", None).await?);
+        let unrealised = of(tx.role_account("fx_unrealised", None).await?);
+        Ok(FxGainsLosses {
+            from,
+            to,
+            realised: Decimal::new(realised, bmu),
+            unrealised: Decimal::new(unrealised, bmu),
+            total: Decimal::new(realised + unrealised, bmu),
         })
     }
 }

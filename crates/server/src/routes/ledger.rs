@@ -9,10 +9,11 @@ use axum::{
 };
 use cartwright_app::{
     App,
+    banks::{BankAccount, BankAccountInput, Transfer, TransferInput},
     ledger::{
         JournalInput, JournalView, PeriodLock, PeriodLockInput, TrialBalance, YearEnd, YearEndInput,
     },
-    reports::{BalanceSheet, GeneralLedger, ProfitAndLoss, StockValuation},
+    reports::{BalanceSheet, FxGainsLosses, GeneralLedger, ProfitAndLoss, StockValuation},
     revaluation::{Revaluation, RevaluationInput},
 };
 use cartwright_core::{page::Page, user::Resource};
@@ -100,6 +101,16 @@ struct Period {
     to: String,
 }
 
+/// Query of the profit and loss, with an optional comparison period.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlParams {
+    from: String,
+    to: String,
+    compare_from: Option<String>,
+    compare_to: Option<String>,
+}
+
 /// Query of a report at a date (JSON only).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -110,9 +121,65 @@ struct AsOfOnly {
 async fn profit_and_loss(
     State(app): State<App>,
     Auth(who): Auth,
-    Query(q): Query<Period>,
+    Query(q): Query<PlParams>,
 ) -> Result<Json<ProfitAndLoss>, ApiError> {
-    Ok(Json(app.profit_and_loss(&who, &q.from, &q.to).await?))
+    match (q.compare_from, q.compare_to) {
+        (Some(cf), Some(ct)) => Ok(Json(
+            app.profit_and_loss_compared(&who, &q.from, &q.to, &cf, &ct)
+                .await?,
+        )),
+        (None, None) => Ok(Json(app.profit_and_loss(&who, &q.from, &q.to).await?)),
+        _ => Err(ApiError::bad_request(
+            "bad_query",
+            "give both compare_from and compare_to, or neither",
+            Some("compare_from".into()),
+        )),
+    }
+}
+
+async fn fx_gains_losses(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Query(q): Query<Period>,
+) -> Result<Json<FxGainsLosses>, ApiError> {
+    Ok(Json(app.fx_gains_losses(&who, &q.from, &q.to).await?))
+}
+
+async fn bank_accounts(
+    State(app): State<App>,
+    Auth(who): Auth,
+) -> Result<Json<Vec<BankAccount>>, ApiError> {
+    Ok(Json(app.bank_accounts(&who).await?))
+}
+
+async fn create_bank_account(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiJson(input): ApiJson<BankAccountInput>,
+) -> Result<(StatusCode, Json<BankAccount>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_bank_account(&who, &input).await?),
+    ))
+}
+
+async fn transfer(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiJson(input): ApiJson<TransferInput>,
+) -> Result<(StatusCode, Json<Transfer>), ApiError> {
+    Ok((StatusCode::CREATED, Json(app.transfer(&who, &input).await?)))
+}
+
+fn banks_schema(
+    s: &mut crate::routing::Schemas,
+) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    let item = schema_ref::<BankAccount>(s);
+    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(item)
+            .build(),
+    ))
 }
 
 async fn balance_sheet(
@@ -214,8 +281,24 @@ pub(crate) fn routes(r: Routes) -> Routes {
         })
         .add("get", "/api/v1/reports/profit-and-loss", get(profit_and_loss), Doc {
             ok: (200, Some(schema_ref::<ProfitAndLoss>)),
+            query: &[("from", "first day, YYYY-MM-DD"), ("to", "last day, YYYY-MM-DD"), ("compare_from", "first day of a comparison period"), ("compare_to", "last day of a comparison period")],
+            ..super::doc("Profit and loss for a period, in base currency, optionally beside a comparison period", "reports", read_g)
+        })
+        .add("get", "/api/v1/reports/fx-gains-losses", get(fx_gains_losses), Doc {
+            ok: (200, Some(schema_ref::<FxGainsLosses>)),
             query: &[("from", "first day, YYYY-MM-DD"), ("to", "last day, YYYY-MM-DD")],
-            ..super::doc("Profit and loss for a period, in base currency", "reports", read_g)
+            ..super::doc("Realised and unrealised exchange gains and losses of a period", "reports", read_g)
+        })
+        .add("get", "/api/v1/bank-accounts", get(bank_accounts), Doc { ok: (200, Some(banks_schema)), ..super::doc("Bank and cash accounts with their balances", "bank-accounts", read_g) })
+        .add("post", "/api/v1/bank-accounts", post(create_bank_account), Doc {
+            body: Some(schema_ref::<BankAccountInput>),
+            ok: (201, Some(schema_ref::<BankAccount>)),
+            ..super::doc("Open a bank or cash account in one currency", "bank-accounts", write_g)
+        })
+        .add("post", "/api/v1/bank-accounts/transfers", post(transfer), Doc {
+            body: Some(schema_ref::<TransferInput>),
+            ok: (201, Some(schema_ref::<Transfer>)),
+            ..super::doc("Move money between bank accounts, also across currencies, with an optional fee", "bank-accounts", write_g)
         })
         .add("get", "/api/v1/reports/balance-sheet", get(balance_sheet), Doc {
             ok: (200, Some(schema_ref::<BalanceSheet>)),

@@ -17,6 +17,7 @@ crate::on_both_backends!(
     receivables_control_equals_open_base_residuals_and_bad_allocations_are_refused,
     aged_receivables_bucket_by_due_date_at_a_date,
     year_end_revaluation_then_settlement_in_the_next_period,
+    bank_transfers_across_currencies_keep_both_amounts_and_the_fee,
 );
 
 async fn invoice(t: &TestApp, party: &str, price: &str) -> Value {
@@ -432,6 +433,141 @@ async fn year_end_revaluation_then_settlement_in_the_next_period(b: Backend) {
             .as_array()
             .unwrap()
             .is_empty()
+    );
+    invariants(&t).await;
+}
+
+async fn bank_transfers_across_currencies_keep_both_amounts_and_the_fee(b: Backend) {
+    let t = fixture(b).await;
+    let banks = t.get("/api/v1/bank-accounts").await.body;
+    let codes: Vec<_> = banks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["code"].as_str().unwrap().to_owned(),
+                a["currency"].as_str().unwrap().to_owned(),
+                a["default"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        codes.contains(&("1000".to_owned(), "USD".to_owned(), true))
+            && codes.contains(&("1001".to_owned(), "EUR".to_owned(), true)),
+        "{codes:?}"
+    );
+    let petty = t
+        .json(
+            Method::POST,
+            "/api/v1/bank-accounts",
+            json!({"code": "1090", "name": "Petty cash", "currency": "USD"}),
+        )
+        .await;
+    assert_eq!(
+        (petty.status, petty.body["default"].as_bool()),
+        (StatusCode::CREATED, Some(false))
+    );
+    // USD 1,100.00 out (plus a 5.00 fee) becomes EUR 1,000.00: implied 0.909091 EUR per USD.
+    let tr = t.json(Method::POST, "/api/v1/bank-accounts/transfers", json!({"date": "2026-01-05", "from": "1000", "to": "1001", "amount": "1100", "amount_received": "1000", "fee": "5"})).await;
+    assert_eq!(tr.status, StatusCode::CREATED, "{}", tr.text);
+    assert_eq!(tr.body["implied_rate"], "0.909091");
+    let j = t
+        .get(&format!("/api/v1/journals/{}", tr.body["journal_id"]))
+        .await
+        .body;
+    let lines: Vec<_> = j["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["account"].as_str().unwrap().to_owned(),
+                l["debit"].as_str().unwrap().to_owned(),
+                l["credit"].as_str().unwrap().to_owned(),
+                l["amount"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (
+                "1000".to_owned(),
+                "0.00".to_owned(),
+                "1105.00".to_owned(),
+                "-1105.00".to_owned()
+            ),
+            (
+                "1001".to_owned(),
+                "1100.00".to_owned(),
+                "0.00".to_owned(),
+                "1000.00".to_owned()
+            ),
+            (
+                "7300".to_owned(),
+                "5.00".to_owned(),
+                "0.00".to_owned(),
+                "5.00".to_owned()
+            ),
+        ]
+    );
+    let after = t.get("/api/v1/bank-accounts").await.body;
+    let eur = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "1001")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (eur["balance"].as_str(), eur["base_balance"].as_str()),
+        (Some("1000.00"), Some("1100.00"))
+    );
+    let missing = t
+        .json(
+            Method::POST,
+            "/api/v1/bank-accounts/transfers",
+            json!({"date": "2026-01-05", "from": "1000", "to": "1001", "amount": "10"}),
+        )
+        .await;
+    assert_eq!(
+        (missing.status, missing.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "amount_received")
+    );
+    let same = t
+        .json(
+            Method::POST,
+            "/api/v1/bank-accounts/transfers",
+            json!({"date": "2026-01-05", "from": "1000", "to": "1000", "amount": "10"}),
+        )
+        .await;
+    assert_eq!(
+        (same.status, same.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "to")
+    );
+    // Exchange results by period, and a P&L beside a comparison period.
+    let inv = invoice(&t, "C-EU", "100").await;
+    pay(&t, json!({"kind": "receipt", "party": "C-EU", "date": "2026-02-01", "amount": "100", "exchange_rate": "1.2", "allocations": [{"document": inv["id"]}]})).await;
+    let fx = t
+        .get("/api/v1/reports/fx-gains-losses?from=2026-02-01&to=2026-02-28")
+        .await
+        .body;
+    assert_eq!(
+        (
+            fx["realised"].as_str(),
+            fx["unrealised"].as_str(),
+            fx["total"].as_str()
+        ),
+        (Some("10.00"), Some("0.00"), Some("10.00"))
+    );
+    let pl = t.get("/api/v1/reports/profit-and-loss?from=2026-02-01&to=2026-02-28&compare_from=2026-01-01&compare_to=2026-01-31").await.body;
+    assert_eq!(
+        (
+            pl["net_profit"].as_str(),
+            pl["comparison"]["net_profit"].as_str()
+        ),
+        (Some("10.00"), Some("105.00"))
     );
     invariants(&t).await;
 }
