@@ -663,3 +663,129 @@ async fn open_items_for(tx: &mut Tx, party_id: i64) -> Result<Vec<OpenItem>> {
     }
     Ok(out)
 }
+
+/// One line of a statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct StatementLine {
+    /// Date.
+    pub date: String,
+    /// Document type.
+    pub doc_type: DocType,
+    /// Number.
+    pub number: Option<String>,
+    /// Reference.
+    pub reference: String,
+    /// Increases what the party owes us (customers) or we owe them (vendors).
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub charge: Decimal,
+    /// Decreases it.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub credit: Decimal,
+    /// Running balance.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub balance: Decimal,
+}
+
+/// A customer's or vendor's statement for a period, in their currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Statement {
+    /// Party code.
+    pub party: String,
+    /// Party name.
+    pub name: String,
+    /// Currency.
+    pub currency: String,
+    /// First day.
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// Balance before `from`.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub opening: Decimal,
+    /// Documents in the period.
+    pub lines: Vec<StatementLine>,
+    /// Balance at `to`.
+    #[schema(value_type = String)]
+    #[serde(with = "rust_decimal::serde::str")]
+    pub closing: Decimal,
+}
+
+impl App {
+    /// The statement of party `id` (customer or vendor) between two dates; voided documents are left out.
+    pub async fn statement(
+        &self,
+        who: &Principal,
+        id: i64,
+        from: &str,
+        to: &str,
+    ) -> Result<Statement> {
+        who.require(Resource::Documents, Access::Read)?;
+        let (from, to) = (
+            format_date(parse_date("from", from)?),
+            format_date(parse_date("to", to)?),
+        );
+        let mut tx = self.store.read().await?;
+        let party = match tx.party(PartyKind::Customer, id).await? {
+            Some(p) => p,
+            None => tx
+                .party(PartyKind::Vendor, id)
+                .await?
+                .ok_or_else(|| AppError::not_found("party", id))?,
+        };
+        let mu = tx.minor_units_of(&party.currency).await?.unwrap_or(2);
+        let zero = Decimal::new(0, mu);
+        let mut opening = zero;
+        let mut lines = Vec::new();
+        let mut balance = zero;
+        let mut docs = Vec::new();
+        for doc_id in tx.party_open_candidates(id).await? {
+            docs.push(load(&mut tx, doc_id).await?);
+        }
+        for d in docs {
+            let amount = if is_source(d.doc_type) {
+                -d.total
+            } else {
+                d.total
+            };
+            if d.date < from {
+                opening += amount;
+                continue;
+            }
+            if d.date > to {
+                continue;
+            }
+            if lines.is_empty() {
+                balance = opening;
+            }
+            balance += amount;
+            lines.push(StatementLine {
+                date: d.date.clone(),
+                doc_type: d.doc_type,
+                number: d.number.clone(),
+                reference: d.reference.clone(),
+                charge: if amount > Decimal::ZERO { amount } else { zero },
+                credit: if amount < Decimal::ZERO {
+                    -amount
+                } else {
+                    zero
+                },
+                balance,
+            });
+        }
+        let closing = lines.last().map_or(opening, |l| l.balance);
+        Ok(Statement {
+            party: party.code,
+            name: party.name,
+            currency: party.currency,
+            from,
+            to,
+            opening,
+            lines,
+            closing,
+        })
+    }
+}

@@ -8,7 +8,7 @@ use axum::{
 };
 use cartwright_app::{
     App,
-    payments::{AgedReport, AllocateInput, OpenItem, PaymentInput},
+    payments::{AgedReport, AllocateInput, OpenItem, PaymentInput, Statement},
 };
 use cartwright_core::{document::record::Document, party::PartyKind, user::Resource};
 use serde::Deserialize;
@@ -89,6 +89,23 @@ async fn aged_payables(
     Ok(Json(app.aged(&who, PartyKind::Vendor, &q.as_of).await?))
 }
 
+/// Query of a statement.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatementParams {
+    from: String,
+    to: String,
+}
+
+async fn statement(
+    State(app): State<App>,
+    Auth(who): Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<StatementParams>,
+) -> Result<Json<Statement>, ApiError> {
+    Ok(Json(app.statement(&who, id, &q.from, &q.to).await?))
+}
+
 fn open_items_schema(
     s: &mut crate::routing::Schemas,
 ) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
@@ -125,6 +142,11 @@ pub(crate) fn routes(r: Routes) -> Routes {
         ok: (200, Some(schema_ref::<AgedReport>)),
         query: &[("as_of", "YYYY-MM-DD, inclusive")],
         ..super::doc("Aged payables by due date, in each vendor's currency and in base", "reports", read_g)
+    })
+    .add("get", "/api/v1/parties/{id}/statement", get(statement), Doc {
+        ok: (200, Some(schema_ref::<Statement>)),
+        query: &[("from", "first day, YYYY-MM-DD"), ("to", "last day, YYYY-MM-DD")],
+        ..super::doc("A customer's or vendor's statement for a period, in their currency, with a running balance", "payments", read_g)
     })
     .add("get", "/api/v1/open-items", get(open_items), Doc {
         ok: (200, Some(open_items_schema)),

@@ -18,6 +18,7 @@ crate::on_both_backends!(
     aged_receivables_bucket_by_due_date_at_a_date,
     year_end_revaluation_then_settlement_in_the_next_period,
     bank_transfers_across_currencies_keep_both_amounts_and_the_fee,
+    statements_show_charges_credits_and_a_running_balance,
 );
 
 async fn invoice(t: &TestApp, party: &str, price: &str) -> Value {
@@ -570,4 +571,64 @@ async fn bank_transfers_across_currencies_keep_both_amounts_and_the_fee(b: Backe
         (Some("10.00"), Some("105.00"))
     );
     invariants(&t).await;
+}
+
+async fn statements_show_charges_credits_and_a_running_balance(b: Backend) {
+    let t = fixture(b).await;
+    let c = t.get("/api/v1/customers?q=C-EU").await.body["items"][0].clone();
+    invoice(&t, "C-EU", "100").await; // 2026-01-10
+    pay(&t, json!({"kind": "receipt", "party": "C-EU", "date": "2026-02-01", "amount": "40", "exchange_rate": "1.1"})).await;
+    let second = save(&t, &doc(&t, json!({"doc_type": "sales_invoice", "party": "C-EU", "date": "2026-02-10", "lines": [{"item": "FITTING", "quantity": "1", "unit_price": "25"}]})).await).await;
+    let st = t
+        .get(&format!(
+            "/api/v1/parties/{}/statement?from=2026-02-01&to=2026-02-28",
+            c["id"]
+        ))
+        .await
+        .body;
+    assert_eq!(
+        (
+            st["currency"].as_str(),
+            st["opening"].as_str(),
+            st["closing"].as_str()
+        ),
+        (Some("EUR"), Some("100.00"), Some("85.00"))
+    );
+    let rows: Vec<_> = st["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["doc_type"].as_str().unwrap().to_owned(),
+                l["charge"].as_str().unwrap().to_owned(),
+                l["credit"].as_str().unwrap().to_owned(),
+                l["balance"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "customer_receipt".to_owned(),
+                "0.00".to_owned(),
+                "40.00".to_owned(),
+                "60.00".to_owned()
+            ),
+            (
+                "sales_invoice".to_owned(),
+                "25.00".to_owned(),
+                "0.00".to_owned(),
+                "85.00".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(st["lines"][1]["number"], second["number"]);
+    assert_eq!(
+        t.get("/api/v1/parties/99999/statement?from=2026-02-01&to=2026-02-28")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }
