@@ -1,6 +1,7 @@
 //! Cartwright's HTTP surface: the JSON API under `/api/v1`, its OpenAPI
 //! document, `/healthz`, bearer-token auth and request-id logging.
 
+mod csv_report;
 mod error;
 mod extract;
 mod openapi;

@@ -99,6 +99,7 @@ async fn trial_balance(
 struct Period {
     from: String,
     to: String,
+    format: Option<String>,
 }
 
 /// Query of the profit and loss, with an optional comparison period.
@@ -109,6 +110,7 @@ struct PlParams {
     to: String,
     compare_from: Option<String>,
     compare_to: Option<String>,
+    format: Option<String>,
 }
 
 /// Query of a report at a date (JSON only).
@@ -116,33 +118,42 @@ struct PlParams {
 #[serde(deny_unknown_fields)]
 struct AsOfOnly {
     as_of: String,
+    format: Option<String>,
 }
 
 async fn profit_and_loss(
     State(app): State<App>,
     Auth(who): Auth,
     Query(q): Query<PlParams>,
-) -> Result<Json<ProfitAndLoss>, ApiError> {
-    match (q.compare_from, q.compare_to) {
-        (Some(cf), Some(ct)) => Ok(Json(
+) -> Result<Response, ApiError> {
+    let pl: ProfitAndLoss = match (q.compare_from, q.compare_to) {
+        (Some(cf), Some(ct)) => {
             app.profit_and_loss_compared(&who, &q.from, &q.to, &cf, &ct)
-                .await?,
-        )),
-        (None, None) => Ok(Json(app.profit_and_loss(&who, &q.from, &q.to).await?)),
-        _ => Err(ApiError::bad_request(
-            "bad_query",
-            "give both compare_from and compare_to, or neither",
-            Some("compare_from".into()),
-        )),
-    }
+                .await?
+        }
+        (None, None) => app.profit_and_loss(&who, &q.from, &q.to).await?,
+        _ => {
+            return Err(ApiError::bad_request(
+                "bad_query",
+                "give both compare_from and compare_to, or neither",
+                Some("compare_from".into()),
+            ));
+        }
+    };
+    crate::csv_report::respond(&pl, q.format.as_deref())
 }
 
 async fn fx_gains_losses(
     State(app): State<App>,
     Auth(who): Auth,
     Query(q): Query<Period>,
-) -> Result<Json<FxGainsLosses>, ApiError> {
-    Ok(Json(app.fx_gains_losses(&who, &q.from, &q.to).await?))
+) -> Result<Response, ApiError> {
+    let fx: FxGainsLosses = app.fx_gains_losses(&who, &q.from, &q.to).await?;
+    if q.format.as_deref() == Some("csv") {
+        // One row: the period's figures.
+        return crate::csv_report::respond(&serde_json::json!({ "lines": [fx] }), Some("csv"));
+    }
+    crate::csv_report::respond(&fx, q.format.as_deref())
 }
 
 async fn bank_accounts(
@@ -186,16 +197,18 @@ async fn balance_sheet(
     State(app): State<App>,
     Auth(who): Auth,
     Query(q): Query<AsOfOnly>,
-) -> Result<Json<BalanceSheet>, ApiError> {
-    Ok(Json(app.balance_sheet(&who, &q.as_of).await?))
+) -> Result<Response, ApiError> {
+    let bs: BalanceSheet = app.balance_sheet(&who, &q.as_of).await?;
+    crate::csv_report::respond(&bs, q.format.as_deref())
 }
 
 async fn stock_valuation(
     State(app): State<App>,
     Auth(who): Auth,
     Query(q): Query<AsOfOnly>,
-) -> Result<Json<StockValuation>, ApiError> {
-    Ok(Json(app.stock_valuation(&who, &q.as_of).await?))
+) -> Result<Response, ApiError> {
+    let sv: StockValuation = app.stock_valuation(&who, &q.as_of).await?;
+    crate::csv_report::respond(&sv, q.format.as_deref())
 }
 
 /// Query of the general ledger.
@@ -205,16 +218,16 @@ struct LedgerParams {
     account: String,
     from: String,
     to: String,
+    format: Option<String>,
 }
 
 async fn general_ledger(
     State(app): State<App>,
     Auth(who): Auth,
     Query(q): Query<LedgerParams>,
-) -> Result<Json<GeneralLedger>, ApiError> {
-    Ok(Json(
-        app.general_ledger(&who, &q.account, &q.from, &q.to).await?,
-    ))
+) -> Result<Response, ApiError> {
+    let gl: GeneralLedger = app.general_ledger(&who, &q.account, &q.from, &q.to).await?;
+    crate::csv_report::respond(&gl, q.format.as_deref())
 }
 
 async fn year_end(

@@ -4,6 +4,7 @@ use axum::{
     Json,
     extract::State,
     http::StatusCode,
+    response::Response,
     routing::{get, post},
 };
 use cartwright_app::{
@@ -71,22 +72,25 @@ async fn open_items(
 #[serde(deny_unknown_fields)]
 struct AgedParams {
     as_of: String,
+    format: Option<String>,
 }
 
 async fn aged_receivables(
     State(app): State<App>,
     Auth(who): Auth,
     Query(q): Query<AgedParams>,
-) -> Result<Json<AgedReport>, ApiError> {
-    Ok(Json(app.aged(&who, PartyKind::Customer, &q.as_of).await?))
+) -> Result<Response, ApiError> {
+    let r: AgedReport = app.aged(&who, PartyKind::Customer, &q.as_of).await?;
+    crate::csv_report::respond(&r, q.format.as_deref())
 }
 
 async fn aged_payables(
     State(app): State<App>,
     Auth(who): Auth,
     Query(q): Query<AgedParams>,
-) -> Result<Json<AgedReport>, ApiError> {
-    Ok(Json(app.aged(&who, PartyKind::Vendor, &q.as_of).await?))
+) -> Result<Response, ApiError> {
+    let r: AgedReport = app.aged(&who, PartyKind::Vendor, &q.as_of).await?;
+    crate::csv_report::respond(&r, q.format.as_deref())
 }
 
 /// Query of a statement.
@@ -95,6 +99,7 @@ async fn aged_payables(
 struct StatementParams {
     from: String,
     to: String,
+    format: Option<String>,
 }
 
 async fn statement(
@@ -102,8 +107,9 @@ async fn statement(
     Auth(who): Auth,
     Path(id): Path<i64>,
     Query(q): Query<StatementParams>,
-) -> Result<Json<Statement>, ApiError> {
-    Ok(Json(app.statement(&who, id, &q.from, &q.to).await?))
+) -> Result<Response, ApiError> {
+    let st: Statement = app.statement(&who, id, &q.from, &q.to).await?;
+    crate::csv_report::respond(&st, q.format.as_deref())
 }
 
 fn open_items_schema(

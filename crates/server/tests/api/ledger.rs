@@ -13,6 +13,7 @@ crate::on_both_backends!(
     profit_and_loss_and_balance_sheet_agree_with_the_ledger,
     year_end_close_moves_profit_to_retained_earnings_and_locks,
     stock_valuation_agrees_with_the_stock_account_and_the_ledger_runs,
+    every_report_downloads_as_csv_with_the_json_figures,
 );
 
 async fn a_locked_period_refuses_dates_saves_voids_and_journals(b: Backend) {
@@ -445,5 +446,69 @@ async fn stock_valuation_agrees_with_the_stock_account_and_the_ledger_runs(b: Ba
     assert_eq!(
         (bad.status, bad.field()),
         (StatusCode::UNPROCESSABLE_ENTITY, "account")
+    );
+}
+
+async fn every_report_downloads_as_csv_with_the_json_figures(b: Backend) {
+    let t = fixture(b).await;
+    receive(&t, "WIDGET", "10", "2.50").await;
+    let inv = doc(&t, json!({"doc_type": "sales_invoice", "party": "C-EU", "date": "2026-01-10", "lines": [{"item": "WIDGET", "quantity": "3", "unit_price": "19.99", "tax_code": "VAT20"}]})).await;
+    save(&t, &inv).await;
+    let c = t.get("/api/v1/customers?q=C-EU").await.body["items"][0]["id"].clone();
+    for (path, amount_key) in [
+        (
+            "/api/v1/reports/profit-and-loss?from=2026-01-01&to=2026-12-31",
+            "amount",
+        ),
+        ("/api/v1/reports/balance-sheet?as_of=2026-12-31", "amount"),
+        (
+            "/api/v1/reports/general-ledger?account=1100&from=2026-01-01&to=2026-12-31",
+            "debit",
+        ),
+        ("/api/v1/reports/stock-valuation?as_of=2026-12-31", "value"),
+        (
+            &*format!("/api/v1/parties/{c}/statement?from=2026-01-01&to=2026-12-31"),
+            "charge",
+        ),
+        ("/api/v1/reports/aged-receivables?as_of=2026-12-31", "total"),
+    ] {
+        let json = t.get(path).await.body;
+        let csv = t.get(&format!("{path}&format=csv")).await.text;
+        let mut rows = csv.lines();
+        let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+        let col = header
+            .iter()
+            .position(|h| *h == amount_key)
+            .unwrap_or_else(|| panic!("{path}: no {amount_key} in {header:?}"));
+        let csv_values: Vec<String> = rows
+            .map(|r| r.split(',').nth(col).unwrap().to_owned())
+            .collect();
+        let mut json_values = Vec::new();
+        fn walk(v: &serde_json::Value, key: &str, out: &mut Vec<String>) {
+            if let serde_json::Value::Object(m) = v {
+                for (k, child) in m {
+                    if (k == "lines" || k == "parties") && child.is_array() {
+                        for row in child.as_array().unwrap() {
+                            out.push(row[key].as_str().unwrap_or_default().to_owned());
+                        }
+                    } else {
+                        walk(child, key, out);
+                    }
+                }
+            }
+        }
+        walk(&json, amount_key, &mut json_values);
+        assert!(!json_values.is_empty(), "{path}");
+        let (mut a, mut b) = (csv_values.clone(), json_values.clone());
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{path}: CSV and JSON carry the same figures");
+    }
+    let bad = t
+        .get("/api/v1/reports/balance-sheet?as_of=2026-12-31&format=xml")
+        .await;
+    assert_eq!(
+        (bad.status, bad.field()),
+        (StatusCode::BAD_REQUEST, "format")
     );
 }
