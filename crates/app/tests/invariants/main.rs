@@ -322,14 +322,24 @@ async fn check(app: &App, step: usize, what: &str) {
     );
 }
 
-async fn run(seed: u64, steps: usize) {
-    let db = fresh(Backend::Sqlite).await;
+async fn run(backend: Backend, seed: u64, steps: usize) {
+    let db = fresh(backend).await;
     let app = App::new(db.store.clone());
     setup(&app).await;
     let who = Principal::cli();
     let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     for step in 0..steps {
-        let roll = rng.below(12);
+        let roll = rng.below(13);
+        if roll == 12 {
+            // A revaluation at closing rates (posted and reversed the next day).
+            let input = cartwright_app::revaluation::RevaluationInput {
+                date: format!("2026-01-{:02}", rng.below(27) + 2),
+                rates: None,
+            };
+            app.revalue(&who, &input).await.unwrap();
+            check(&app, step, "revaluation").await;
+            continue;
+        }
         if roll >= 10 {
             // A receipt or payment, settled against the oldest open items.
             let (kind, party) = if roll == 10 {
@@ -486,6 +496,15 @@ async fn run(seed: u64, steps: usize) {
 #[tokio::test]
 async fn invariants_hold_over_random_document_sequences() {
     for seed in 1..=10 {
-        run(seed, 80).await;
+        run(Backend::Sqlite, seed, 80).await;
+    }
+}
+
+#[tokio::test]
+async fn invariants_hold_on_postgres_too() {
+    if cartwright_store::testing::postgres_available() {
+        for seed in 11..=16 {
+            run(Backend::Postgres, seed, 80).await;
+        }
     }
 }
