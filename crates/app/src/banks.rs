@@ -104,6 +104,7 @@ impl App {
                 ..ListQuery::default()
             })
             .await?;
+        let balances = tx.account_balances().await?;
         let mut out = Vec::new();
         for a in banks.items {
             let currency = a
@@ -114,10 +115,8 @@ impl App {
             let (amount, _) = tx
                 .account_currency_balance(a.id, &currency, "9999-12-31")
                 .await?;
-            let base = tx
-                .account_balances()
-                .await?
-                .into_iter()
+            let base = balances
+                .iter()
                 .find(|(id, _)| *id == a.id)
                 .map_or(0, |b| b.1);
             let default = tx.role_account("bank", Some(&currency)).await? == Some(a.id);

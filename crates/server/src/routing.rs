@@ -22,6 +22,16 @@ pub(crate) fn schema_ref<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
     RefOr::Ref(utoipa::openapi::Ref::from_schema_name(name))
 }
 
+/// Registers `T` and returns an inline array-of-`T` schema.
+pub(crate) fn array_ref<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
+    let item = schema_ref::<T>(schemas);
+    RefOr::T(Schema::Array(
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(item)
+            .build(),
+    ))
+}
+
 /// Registers `T` and returns an inline page-of-`T` schema.
 pub(crate) fn page_ref<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
     let item = schema_ref::<T>(schemas);

@@ -840,27 +840,7 @@ impl Tx {
     /// What has been settled of a document, as item and as source:
     /// `(foreign settled as item, base released as item, foreign used as source, base used as source)`.
     pub async fn settled(&mut self, id: i64) -> Result<(i64, i64, i64, i64)> {
-        let as_item = fetch_opt!(
-            self,
-            sqlx::query(
-                "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS a, CAST(COALESCE(SUM(item_base_minor), 0) AS BIGINT) AS b
-                 FROM allocations WHERE item_id = $1"
-            )
-            .bind(id),
-            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("a")?, r.i64("b")?))
-        )
-        .unwrap_or((0, 0));
-        let as_source = fetch_opt!(
-            self,
-            sqlx::query(
-                "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS a, CAST(COALESCE(SUM(source_base_minor), 0) AS BIGINT) AS b
-                 FROM allocations WHERE source_id = $1"
-            )
-            .bind(id),
-            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("a")?, r.i64("b")?))
-        )
-        .unwrap_or((0, 0));
-        Ok((as_item.0, as_item.1, as_source.0, as_source.1))
+        self.settled_as_of(id, "9999-12-31").await
     }
 
     /// Totals of a saved document: `(total, base total, bank account id)` in minor units.

@@ -93,6 +93,11 @@ struct ItemFacts {
     standard_cost_minor_e4: i64,
 }
 
+/// A base-currency unit cost in minor units × 10^4, the scale costing works in.
+fn standard_cost_minor_e4(cost: Decimal, bmu: u32) -> i64 {
+    i64::try_from((cost * Decimal::from(10_i64.pow(bmu + 4))).round()).unwrap_or(0)
+}
+
 async fn item_facts(
     tx: &mut Tx,
     company: &Company,
@@ -114,9 +119,7 @@ async fn item_facts(
             .ok_or_else(|| AppError::not_found("item", l.item_id))?;
         let stocked = matches!(item.item_type, ItemType::Stock | ItemType::Assembly)
             && Some(l.item_id) != default_item;
-        let scale = Decimal::from(10_i64.pow(bmu + 4));
-        let standard_cost_minor_e4 =
-            i64::try_from((item.standard_cost * scale).round()).unwrap_or(0);
+        let standard_cost_minor_e4 = standard_cost_minor_e4(item.standard_cost, bmu);
         let components = if matches!(item.item_type, ItemType::Kit | ItemType::Assembly) {
             tx.components(l.item_id).await?
         } else {
@@ -145,9 +148,7 @@ async fn item_facts(
                 .item(id)
                 .await?
                 .ok_or_else(|| AppError::not_found("item", id))?;
-            let scale = Decimal::from(10_i64.pow(bmu + 4));
-            let standard_cost_minor_e4 =
-                i64::try_from((item.standard_cost * scale).round()).unwrap_or(0);
+            let standard_cost_minor_e4 = standard_cost_minor_e4(item.standard_cost, bmu);
             v.insert(ItemFacts {
                 code: item.code,
                 stocked: matches!(item.item_type, ItemType::Stock | ItemType::Assembly),

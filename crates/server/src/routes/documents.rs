@@ -25,7 +25,7 @@ use utoipa::ToSchema;
 use crate::{
     ApiError,
     extract::{ApiJson, Auth, OptionalJson, Path, Query},
-    routing::{Doc, Routes, page_ref, schema_ref},
+    routing::{Doc, Routes, array_ref, page_ref, schema_ref},
 };
 
 /// Query of the document list.
@@ -292,83 +292,6 @@ async fn stock(
     Ok(Json(app.stock_levels(&who, p.item.as_deref()).await?))
 }
 
-fn entries_schema(
-    s: &mut crate::routing::Schemas,
-) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    let item = schema_ref::<Entry>(s);
-    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
-        utoipa::openapi::schema::ArrayBuilder::new()
-            .items(item)
-            .build(),
-    ))
-}
-
-fn related_schema(
-    s: &mut crate::routing::Schemas,
-) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    let item = schema_ref::<Related>(s);
-    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
-        utoipa::openapi::schema::ArrayBuilder::new()
-            .items(item)
-            .build(),
-    ))
-}
-
-fn sequences_schema(
-    s: &mut crate::routing::Schemas,
-) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    let item = schema_ref::<Sequence>(s);
-    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
-        utoipa::openapi::schema::ArrayBuilder::new()
-            .items(item)
-            .build(),
-    ))
-}
-
-fn mismatch_schema(
-    s: &mut crate::routing::Schemas,
-) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    let item = schema_ref::<LevelMismatch>(s);
-    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
-        utoipa::openapi::schema::ArrayBuilder::new()
-            .items(item)
-            .build(),
-    ))
-}
-
-fn reorder_schema(
-    s: &mut crate::routing::Schemas,
-) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    let item = schema_ref::<ReorderLine>(s);
-    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
-        utoipa::openapi::schema::ArrayBuilder::new()
-            .items(item)
-            .build(),
-    ))
-}
-
-fn documents_schema(
-    s: &mut crate::routing::Schemas,
-) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    let item = schema_ref::<Document>(s);
-    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
-        utoipa::openapi::schema::ArrayBuilder::new()
-            .items(item)
-            .build(),
-    ))
-}
-
-fn stock_schema(
-    s: &mut crate::routing::Schemas,
-) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    let item = schema_ref::<StockLevelView>(s);
-    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
-        utoipa::openapi::schema::ArrayBuilder::new()
-            .items(item)
-            .build(),
-    ))
-}
-
 const DOC_QUERY: &[(&str, &str)] = &[
     ("doc_type", "sales_invoice, purchase_order, … (see DocType)"),
     ("status", "PENDING, SAVED or VOID"),
@@ -409,13 +332,13 @@ pub(crate) fn routes(r: Routes) -> Routes {
             ok: (200, Some(schema_ref::<Document>)),
             ..super::doc("Void a saved document: reverse every effect with new entries dated the void date", "documents", write_g)
         })
-        .add("get", "/api/v1/documents/{id}/entries", get(entries), Doc { ok: (200, Some(entries_schema)), ..super::doc("The debits and credits of a document", "documents", read_g) })
+        .add("get", "/api/v1/documents/{id}/entries", get(entries), Doc { ok: (200, Some(array_ref::<Entry>)), ..super::doc("The debits and credits of a document", "documents", read_g) })
         .add("post", "/api/v1/documents/{id}/convert", post(convert), Doc {
             body: Some(schema_ref::<ConvertInput>),
             ok: (201, Some(schema_ref::<Document>)),
             ..super::doc("Convert a saved document, whole or by line, into a new PENDING one (quote → order → dispatch → invoice; PO → receipt → bill; invoice → credit note)", "documents", write_g)
         })
-        .add("get", "/api/v1/documents/{id}/related", get(related), Doc { ok: (200, Some(related_schema)), ..super::doc("Documents converted from or into this one", "documents", read_g) })
+        .add("get", "/api/v1/documents/{id}/related", get(related), Doc { ok: (200, Some(array_ref::<Related>)), ..super::doc("Documents converted from or into this one", "documents", read_g) })
         .add("post", "/api/v1/documents/{id}/close", post(close), Doc { ok: (200, Some(schema_ref::<Document>)), ..super::doc("Close an order: release what is still allocated or on order", "documents", write_g) })
         .add("post", "/api/v1/documents/{id}/allocate", post(allocate), Doc { ok: (200, Some(schema_ref::<Document>)), ..super::doc("Allocate free stock to what a sales order still needs", "documents", write_g) })
         .add("get", "/api/v1/stock/moves", get(moves), Doc {
@@ -423,35 +346,35 @@ pub(crate) fn routes(r: Routes) -> Routes {
             query: &[("item", "item code"), ("site", "site code"), ("document", "document id"), ("cursor", "next_cursor of the previous page"), ("limit", "page size, 1 to 500")],
             ..super::doc("Stock moves: every change of stock, immutable", "stock", read_g)
         })
-        .add("get", "/api/v1/document-sequences", get(sequences), Doc { ok: (200, Some(sequences_schema)), ..super::doc("Number prefix and next number of each document type", "documents", read_g) })
+        .add("get", "/api/v1/document-sequences", get(sequences), Doc { ok: (200, Some(array_ref::<Sequence>)), ..super::doc("Number prefix and next number of each document type", "documents", read_g) })
         .add("put", "/api/v1/document-sequences/{doc_type}", put(set_prefix), Doc {
             body: Some(schema_ref::<PrefixInput>),
             ok: (200, Some(schema_ref::<Sequence>)),
             ..super::doc("Change the number prefix of a document type", "documents", super::write(Resource::Company))
         })
         .add("post", "/api/v1/documents/{id}/back-order", post(back_order), Doc {
-            ok: (201, Some(documents_schema)),
+            ok: (201, Some(array_ref::<Document>)),
             ..super::doc("Purchase orders for what a sales order cannot fill from stock, one per preferred vendor", "documents", write_g)
         })
         .add("get", "/api/v1/stock/check", get(check_stock), Doc {
-            ok: (200, Some(mismatch_schema)),
+            ok: (200, Some(array_ref::<LevelMismatch>)),
             ..super::doc("Prove the stored stock levels equal the sum of the moves: lists every difference (empty when all agree)", "stock", read_g)
         })
         .add("post", "/api/v1/stock/allocate", post(allocate_all), Doc {
-            ok: (200, Some(documents_schema)),
+            ok: (200, Some(array_ref::<Document>)),
             ..super::doc("Allocate free stock to every open sales order, oldest first", "stock", write_g)
         })
         .add("get", "/api/v1/reports/reorder", get(reorder), Doc {
-            ok: (200, Some(reorder_schema)),
+            ok: (200, Some(array_ref::<ReorderLine>)),
             ..super::doc("Stock items below their reorder level, with a suggested order per preferred vendor", "stock", read_g)
         })
         .add("post", "/api/v1/reports/reorder/purchase-orders", post(reorder_pos), Doc {
             body: Some(schema_ref::<ReorderRequest>),
-            ok: (201, Some(documents_schema)),
+            ok: (201, Some(array_ref::<Document>)),
             ..super::doc("Create the suggested purchase orders (PENDING), one per preferred vendor", "stock", write_g)
         })
         .add("get", "/api/v1/stock", get(stock), Doc {
-            ok: (200, Some(stock_schema)),
+            ok: (200, Some(array_ref::<StockLevelView>)),
             query: &[("item", "item code")],
             ..super::doc("Stock per item and site: on hand, allocated, free, on order, available", "stock", read_g)
         })

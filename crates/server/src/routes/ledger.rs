@@ -22,7 +22,7 @@ use serde::Deserialize;
 use crate::{
     ApiError,
     extract::{ApiJson, Auth, ListParams, Path, Query},
-    routing::{Doc, Routes, page_ref, schema_ref},
+    routing::{Doc, Routes, array_ref, page_ref, schema_ref},
 };
 
 /// Query of a report at a date.
@@ -182,17 +182,6 @@ async fn transfer(
     Ok((StatusCode::CREATED, Json(app.transfer(&who, &input).await?)))
 }
 
-fn banks_schema(
-    s: &mut crate::routing::Schemas,
-) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    let item = schema_ref::<BankAccount>(s);
-    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
-        utoipa::openapi::schema::ArrayBuilder::new()
-            .items(item)
-            .build(),
-    ))
-}
-
 async fn balance_sheet(
     State(app): State<App>,
     Auth(who): Auth,
@@ -302,7 +291,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
             query: &[("from", "first day, YYYY-MM-DD"), ("to", "last day, YYYY-MM-DD")],
             ..super::doc("Realised and unrealised exchange gains and losses of a period", "reports", read_g)
         })
-        .add("get", "/api/v1/bank-accounts", get(bank_accounts), Doc { ok: (200, Some(banks_schema)), ..super::doc("Bank and cash accounts with their balances", "bank-accounts", read_g) })
+        .add("get", "/api/v1/bank-accounts", get(bank_accounts), Doc { ok: (200, Some(array_ref::<BankAccount>)), ..super::doc("Bank and cash accounts with their balances", "bank-accounts", read_g) })
         .add("post", "/api/v1/bank-accounts", post(create_bank_account), Doc {
             body: Some(schema_ref::<BankAccountInput>),
             ok: (201, Some(schema_ref::<BankAccount>)),

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::{
     ApiError,
     extract::{ApiJson, Auth, Path, Query},
-    routing::{Doc, Routes, schema_ref},
+    routing::{Doc, Routes, array_ref, schema_ref},
 };
 
 /// Query of the open items.
@@ -112,17 +112,6 @@ async fn statement(
     crate::csv_report::respond(&st, q.format.as_deref())
 }
 
-fn open_items_schema(
-    s: &mut crate::routing::Schemas,
-) -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    let item = schema_ref::<OpenItem>(s);
-    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(
-        utoipa::openapi::schema::ArrayBuilder::new()
-            .items(item)
-            .build(),
-    ))
-}
-
 /// Adds the payment routes.
 pub(crate) fn routes(r: Routes) -> Routes {
     let (read_g, write_g) = (
@@ -136,7 +125,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
     })
     .add("post", "/api/v1/payments/{id}/allocate", post(allocate), Doc {
         body: Some(schema_ref::<AllocateInput>),
-        ok: (200, Some(open_items_schema)),
+        ok: (200, Some(array_ref::<OpenItem>)),
         ..super::doc("Settle invoices or bills with a payment, receipt, credit note or vendor credit; posts the realised exchange difference", "payments", write_g)
     })
     .add("get", "/api/v1/reports/aged-receivables", get(aged_receivables), Doc {
@@ -155,7 +144,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
         ..super::doc("A customer's or vendor's statement for a period, in their currency, with a running balance", "payments", read_g)
     })
     .add("get", "/api/v1/open-items", get(open_items), Doc {
-        ok: (200, Some(open_items_schema)),
+        ok: (200, Some(array_ref::<OpenItem>)),
         query: &[("customer", "customer code"), ("vendor", "vendor code")],
         ..super::doc("Open items of a customer or vendor, with residuals in their currency and in base", "payments", read_g)
     })
