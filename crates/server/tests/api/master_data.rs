@@ -15,6 +15,7 @@ crate::on_both_backends!(
     company_settings_update_and_base_currency_rules,
     a_party_without_currency_gets_the_base_currency,
     bins_belong_to_their_site,
+    every_list_pages_with_a_stable_cursor,
 );
 
 /// Creates with `create`, reads it back, updates with `update` (+ version), lists with `filter`.
@@ -552,4 +553,87 @@ async fn bins_belong_to_their_site(b: Backend) {
         .json(Method::POST, "/api/v1/sites/999/bins", json!({"code": "Z"}))
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+async fn every_list_pages_with_a_stable_cursor(b: Backend) {
+    let t = TestApp::spawn(b).await;
+    for i in 0..3 {
+        t.create(
+            "/api/v1/exchange-rates",
+            json!({"currency": "EUR", "date": format!("2026-01-0{}", i + 1), "rate": "1.1"}),
+        )
+        .await;
+        t.create(
+            "/api/v1/tax-codes",
+            json!({"code": format!("T{i}"), "name": "T", "rate_percent": "5"}),
+        )
+        .await;
+        t.create(
+            "/api/v1/price-lists",
+            json!({"code": format!("PL{i}"), "name": "PL", "currency": "USD"}),
+        )
+        .await;
+        t.create(
+            "/api/v1/sites",
+            json!({"code": format!("S{i}"), "name": "S"}),
+        )
+        .await;
+        t.create(
+            "/api/v1/items",
+            json!({"code": format!("I{i}"), "item_type": "stock"}),
+        )
+        .await;
+        t.create(
+            "/api/v1/customers",
+            json!({"code": format!("C{i}"), "name": "C"}),
+        )
+        .await;
+        t.create(
+            "/api/v1/vendors",
+            json!({"code": format!("V{i}"), "name": "V"}),
+        )
+        .await;
+        t.create(
+            "/api/v1/users",
+            json!({"email": format!("u{i}@test.local"), "role": "sales", "password": "password-1"}),
+        )
+        .await;
+    }
+    for path in [
+        "/api/v1/currencies",
+        "/api/v1/exchange-rates",
+        "/api/v1/accounts",
+        "/api/v1/tax-codes",
+        "/api/v1/payment-terms",
+        "/api/v1/price-lists",
+        "/api/v1/sites",
+        "/api/v1/items",
+        "/api/v1/customers",
+        "/api/v1/vendors",
+        "/api/v1/users",
+    ] {
+        let all = t.get(&format!("{path}?limit=500")).await.body["items"].clone();
+        let key = |v: &serde_json::Value| {
+            v.get("id")
+                .map_or_else(|| v["code"].to_string(), ToString::to_string)
+        };
+        let expected: Vec<String> = all.as_array().unwrap().iter().map(key).collect();
+        assert!(expected.len() >= 2, "{path} has {} records", expected.len());
+        let mut seen = Vec::new();
+        let mut url = format!("{path}?limit=1");
+        loop {
+            let page = t.get(&url).await.body;
+            let items = page["items"].as_array().unwrap();
+            assert!(items.len() <= 1, "{path}");
+            seen.extend(items.iter().map(key));
+            match page["next_cursor"].as_str() {
+                Some(c) => url = format!("{path}?limit=1&cursor={c}"),
+                None => break,
+            }
+        }
+        assert_eq!(
+            seen, expected,
+            "{path}: one record a page, each once, in order"
+        );
+    }
 }
