@@ -64,6 +64,12 @@ pub enum AppError {
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),
+    /// A shopping cart failed or refused (network, credentials, its own error).
+    #[error("{0}")]
+    Upstream(String),
+    /// Something that should not happen (no randomness, unwritable key file).
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl AppError {

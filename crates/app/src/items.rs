@@ -147,3 +147,30 @@ impl App {
         Ok(tx.list_items(q).await?)
     }
 }
+
+/// The input that would recreate `i` (for changes that touch a few fields).
+pub(crate) fn input_of(i: &cartwright_core::item::Item) -> ItemInput {
+    ItemInput {
+        code: i.code.clone(),
+        description: i.description.clone(),
+        item_type: i.item_type,
+        unit: Some(i.unit.clone()),
+        prices: i
+            .prices
+            .iter()
+            .map(|p| cartwright_core::item::ItemPriceInput {
+                price_list: p.price_list.clone(),
+                price: p.price,
+            })
+            .collect(),
+        components: i.components.clone(),
+        standard_cost: Some(i.standard_cost),
+        barcode: Some(i.barcode.clone()),
+        weight_kg: Some(i.weight_kg),
+        tax_code: i.tax_code.clone(),
+        reorder_level: Some(i.reorder_level),
+        preferred_vendor: i.preferred_vendor.clone(),
+        active: Some(i.active),
+        version: Some(i.version),
+    }
+}

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod banks;
+pub mod carts;
 pub mod company;
 pub mod csv_io;
 pub mod currencies;
@@ -36,12 +37,55 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 #[derive(Clone)]
 pub struct App {
     store: Store,
+    secrets: carts::secrets::SecretKey,
+    cart_http: cartwright_carts::HttpOptions,
+    node: String,
+    lease: std::time::Duration,
+    cart_page: usize,
+    push_locks: carts::PushLocks,
 }
 
 impl App {
-    /// Wraps a migrated store.
+    /// Wraps a migrated store with a throw-away credentials key (tests; see [`App::with_secret_key`]).
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self::with_secret_key(store, carts::secrets::SecretKey::ephemeral())
+    }
+
+    /// Wraps a migrated store; cart credentials are sealed with `key` (kept outside the database).
+    pub fn with_secret_key(store: Store, key: carts::secrets::SecretKey) -> Self {
+        Self {
+            store,
+            secrets: key,
+            cart_http: cartwright_carts::HttpOptions::default(),
+            node: node_id(),
+            lease: std::time::Duration::from_secs(120),
+            cart_page: 100,
+            push_locks: carts::PushLocks::default(),
+        }
+    }
+
+    /// How long a sync run's lease lasts without renewal (a crashed process's runs resume after it).
+    pub fn with_lease(mut self, lease: std::time::Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// Names this process in run leases (default: pid and a random tag).
+    pub fn with_node(mut self, node: &str) -> Self {
+        self.node = node.to_string();
+        self
+    }
+
+    /// Records per page asked of carts (tests use small pages to exercise paging).
+    pub fn with_cart_page_size(mut self, n: usize) -> Self {
+        self.cart_page = n.clamp(1, 1000);
+        self
+    }
+
+    /// Time limits and retries for cart requests (tests shorten them).
+    pub fn with_cart_http(mut self, opts: cartwright_carts::HttpOptions) -> Self {
+        self.cart_http = opts;
+        self
     }
 
     /// The underlying store (health checks, tests).
@@ -59,6 +103,14 @@ impl App {
         let mut tx = self.store.read().await?;
         Ok(tx.list_audit(q).await?)
     }
+}
+
+/// A name for this process in run leases: host-independent, unique per start.
+fn node_id() -> String {
+    let mut b = [0u8; 6];
+    let _ = getrandom::fill(&mut b);
+    let tag: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("pid{}-{tag}", std::process::id())
 }
 
 /// Serializes a record for the audit trail.

@@ -149,7 +149,7 @@ impl App {
 
     // ---- tax codes ----
 
-    async fn tax_code_row(tx: &mut Tx, input: &TaxCodeInput) -> Result<TaxCodeRow> {
+    pub(crate) async fn tax_code_row(tx: &mut Tx, input: &TaxCodeInput) -> Result<TaxCodeRow> {
         let v = input.validate()?;
         Ok(TaxCodeRow {
             rate_e4: to_scaled(v.rate_percent, TAX_RATE_SCALE, "rate_percent")?,

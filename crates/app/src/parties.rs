@@ -166,3 +166,23 @@ impl App {
         Ok(tx.list_parties(kind, q).await?)
     }
 }
+
+/// The input that would recreate `p` (for changes that touch a few fields).
+pub(crate) fn input_of(p: &cartwright_core::party::Party) -> PartyInput {
+    PartyInput {
+        code: p.code.clone(),
+        name: p.name.clone(),
+        email: Some(p.email.clone()),
+        phone: Some(p.phone.clone()),
+        contacts: p.contacts.clone(),
+        billing_address: Some(p.billing_address.clone()),
+        shipping_address: Some(p.shipping_address.clone()),
+        currency: Some(p.currency.clone()),
+        payment_terms: p.payment_terms.clone(),
+        tax_code: p.tax_code.clone(),
+        credit_limit: Some(p.credit_limit),
+        notes: Some(p.notes.clone()),
+        active: Some(p.active),
+        version: Some(p.version),
+    }
+}

@@ -66,6 +66,8 @@ pub enum Resource {
     Audit,
     /// Sales, purchase and stock documents, and stock levels.
     Documents,
+    /// Shopping carts (Cart Connect).
+    Carts,
 }
 
 /// Reading or writing.
@@ -98,7 +100,9 @@ pub fn allows(role: Role, resource: Resource, access: Access) -> bool {
                 | R::Customers
                 | R::Vendors
         ),
-        (Role::Sales, Access::Write) => matches!(resource, R::Customers | R::PriceLists),
+        (Role::Sales, Access::Write) => {
+            matches!(resource, R::Customers | R::PriceLists | R::Carts)
+        }
         (Role::Warehouse, Access::Write) => matches!(resource, R::Items | R::Sites),
         (Role::ReadOnly, Access::Write) => false,
     }

@@ -115,6 +115,15 @@ impl From<AppError> for ApiError {
                     "internal error; see the server log",
                 )
             }
+            AppError::Upstream(_) => Self::new(StatusCode::BAD_GATEWAY, "cart_error", message),
+            AppError::Internal(m) => {
+                tracing::error!(error = %m, "internal failure");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error; see the server log",
+                )
+            }
         }
     }
 }

@@ -7,9 +7,11 @@ mod extract;
 mod openapi;
 mod routes;
 mod routing;
+mod scheduler;
 
 pub use error::ApiError;
 pub use routing::{Guard, RouteInfo};
+pub use scheduler::spawn_scheduler;
 
 use std::{
     net::SocketAddr,

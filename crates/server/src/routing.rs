@@ -32,8 +32,8 @@ pub(crate) fn array_ref<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
     ))
 }
 
-/// Registers `T` and returns an inline page-of-`T` schema.
-pub(crate) fn page_ref<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
+/// An inline object schema: `items` (array of `T`) and a nullable string cursor named `cursor`.
+fn paged<T: ToSchema>(schemas: &mut Schemas, cursor: &str) -> RefOr<Schema> {
     let item = schema_ref::<T>(schemas);
     RefOr::T(Schema::Object(
         ObjectBuilder::new()
@@ -43,7 +43,7 @@ pub(crate) fn page_ref<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
             )
             .required("items")
             .property(
-                "next_cursor",
+                cursor,
                 ObjectBuilder::new()
                     .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
                         utoipa::openapi::schema::Type::String,
@@ -55,6 +55,16 @@ pub(crate) fn page_ref<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
             )
             .build(),
     ))
+}
+
+/// Registers `T` and returns an inline page-of-`T` schema.
+pub(crate) fn page_ref<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
+    paged::<T>(schemas, "next_cursor")
+}
+
+/// Registers `T` and returns an inline schema of a page read from a cart (`items`, `next`).
+pub(crate) fn remote_page_ref<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
+    paged::<T>(schemas, "next")
 }
 
 /// Builds a schema reference (or inline schema) while registering what it needs.

@@ -7,6 +7,7 @@
 //! caller decides what one transaction holds.
 
 mod audit;
+mod carts;
 mod company;
 mod currencies;
 mod documents;
@@ -24,6 +25,7 @@ pub mod testing;
 mod users;
 
 pub use audit::{Actor, AuditEntry, AuditQuery};
+pub use carts::{CartOrderRow, CartRow, CartWrite, FailedRow, OutboxRow, RunRow};
 pub use cartwright_core::page::Page;
 pub use company::CompanyRow;
 pub use documents::{AllocationRow, Converted, DocumentHead, DocumentQuery, DocumentRow, LineRow};

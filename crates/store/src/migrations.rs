@@ -75,6 +75,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_bin_transfers.sql"),
         include_str!("../migrations/postgres/0011_bin_transfers.sql"),
     ),
+    (
+        12,
+        "cart connect",
+        include_str!("../migrations/sqlite/0012_carts.sql"),
+        include_str!("../migrations/postgres/0012_carts.sql"),
+    ),
 ];
 
 /// Number of migrations shipped.

@@ -126,6 +126,10 @@ impl Tx {
             .bind(allocated)
             .bind(on_order)
         );
+        if on_hand != 0 || allocated != 0 {
+            // Free stock changed: carts selling the item hear of it (same transaction).
+            self.enqueue_stock(&[item_id]).await?;
+        }
         Ok(())
     }
 

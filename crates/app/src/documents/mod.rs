@@ -95,6 +95,24 @@ async fn load(tx: &mut Tx, id: i64) -> Result<Document> {
     Ok(doc)
 }
 
+/// One document, read inside the caller's transaction.
+pub(crate) async fn load_in(tx: &mut Tx, id: i64) -> Result<Document> {
+    load(tx, id).await
+}
+
+/// Creates a PENDING document inside the caller's transaction (validated input), with its audit entry.
+pub(crate) async fn create_in(
+    tx: &mut Tx,
+    who: &Principal,
+    input: &DocumentInput,
+) -> Result<Document> {
+    let row = resolve::document_row(tx, input).await?;
+    let id = tx.insert_document(&row).await?;
+    let doc = load(tx, id).await?;
+    audit(tx, who, "documents", id, "create", None, Some(&doc)).await?;
+    Ok(doc)
+}
+
 fn not_pending(d: &Document, what: &str) -> AppError {
     AppError::invalid(
         "status",
@@ -197,10 +215,7 @@ impl App {
         who.require(Resource::Documents, Access::Write)?;
         input.validate()?;
         let mut tx = self.store.write().await?;
-        let row = resolve::document_row(&mut tx, input).await?;
-        let id = tx.insert_document(&row).await?;
-        let doc = load(&mut tx, id).await?;
-        audit(&mut tx, who, "documents", id, "create", None, Some(&doc)).await?;
+        let doc = create_in(&mut tx, who, input).await?;
         tx.commit().await?;
         Ok(doc)
     }

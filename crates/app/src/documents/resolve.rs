@@ -6,6 +6,7 @@ use cartwright_core::{
         DocType, DocumentInput,
         totals::{LineCalc, Rules, UNIT_PRICE_SCALE, compute},
     },
+    item::ItemType,
     money::{QUANTITY_SCALE, RATE_SCALE, TAX_RATE_SCALE, UNIT_COST_SCALE, to_scaled},
     party::PartyKind,
     validate::{date as parse_date, format_date},
@@ -201,6 +202,12 @@ pub(super) async fn document_row(tx: &mut Tx, input: &DocumentInput) -> Result<D
             }
             None => Decimal::ZERO,
         };
+        if unit_price < Decimal::ZERO && item.item_type != ItemType::Discount {
+            errs.push(
+                f("unit_price"),
+                format!("must not be negative (got {unit_price}); only discount items take a negative price"),
+            );
+        }
         // Tax: the line's code, else the item's, else the party's.
         let tax_code = if input.doc_type.priced() {
             l.tax_code

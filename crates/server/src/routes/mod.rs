@@ -1,5 +1,6 @@
 //! Every route of the API, registered once with its document entry.
 
+mod carts;
 mod csv;
 mod documents;
 mod handlers;
@@ -426,7 +427,9 @@ fn table() -> Routes {
             )
         },
     );
-    payments::routes(ledger::routes(documents::routes(csv::routes(r))))
+    carts::routes(payments::routes(ledger::routes(documents::routes(
+        csv::routes(r),
+    ))))
 }
 
 async fn healthz(State(app): State<App>) -> impl IntoResponse {

@@ -50,7 +50,15 @@ impl TestApp {
     /// A fresh database with a company in USD (EUR, JPY and BHD enabled) and an admin.
     pub async fn spawn(backend: Backend) -> Self {
         let db = cartwright_store::testing::fresh(backend).await;
-        let app = App::new(db.store.clone());
+        // Short cart time limits keep fault tests quick.
+        let app = App::new(db.store.clone())
+            .with_cart_http(cartwright_carts::HttpOptions {
+                timeout: std::time::Duration::from_secs(2),
+                attempts: 3,
+                backoff: std::time::Duration::from_millis(50),
+                max_wait: std::time::Duration::from_secs(5),
+            })
+            .with_lease(std::time::Duration::from_secs(30));
         let cli = Principal::cli();
         app.setup_company(
             &cli,

@@ -8,6 +8,7 @@ mod ledger;
 mod audit;
 mod auth;
 mod bad_input;
+mod carts;
 mod concurrency;
 mod conversions;
 mod csv;
