@@ -715,3 +715,74 @@ impl App {
         Ok(true)
     }
 }
+
+/// Name of the demo's Shopping Cart record.
+pub const DEMO_CART: &str = "Demo PrestaShop";
+
+impl App {
+    /// Points the demo's PrestaShop cart (STOPPED until the newcomer starts it) at `url`
+    /// with `key`, creating it and a default item for unknown cart products if needed.
+    pub async fn setup_demo_cart(
+        &self,
+        url: &str,
+        key: &str,
+        since: time::OffsetDateTime,
+    ) -> Result<crate::carts::Cart> {
+        let who = Principal::system();
+        let company = self.company(&who).await?;
+        if company.default_item.is_none() {
+            let mut tx = self.store.read().await?;
+            let exists = tx.item_id("CART-MISC").await?.is_some();
+            drop(tx);
+            if !exists {
+                let input: ItemInput = serde_json::from_value(serde_json::json!({
+                    "code": "CART-MISC", "description": "Cart product not in the item list", "item_type": "non_stock",
+                }))
+                .map_err(|e| crate::AppError::Internal(e.to_string()))?;
+                self.create_item(&who, &input).await?;
+            }
+            let input = CompanyInput {
+                name: company.name.clone(),
+                base_currency: company.base_currency.clone(),
+                financial_year_start: Some(company.financial_year_start.clone()),
+                tax_rounding: Some(company.tax_rounding),
+                negative_stock: Some(company.negative_stock),
+                default_item: Some("CART-MISC".into()),
+                costing_method: Some(company.costing_method),
+                auto_allocate: Some(company.auto_allocate),
+                version: Some(company.version),
+            };
+            self.update_company(&who, &input).await?;
+        }
+        let since = crate::carts::settings_text(since);
+        let existing = {
+            let mut tx = self.store.read().await?;
+            tx.cart_id_by_name(DEMO_CART).await?
+        };
+        let body = serde_json::json!({
+            "type": "prestashop",
+            "name": DEMO_CART,
+            "url": url,
+            "password": key,
+            "notification_email": "",
+            "from_cart": {"import_orders_as": "sales_order", "last_order_from": since, "last_update_time": since},
+            "to_cart": {"enable_real_time_stock_updates": true},
+            "interval_minutes": 1,
+        });
+        let mut input: crate::carts::CartInput =
+            serde_json::from_value(body).map_err(|e| crate::AppError::Internal(e.to_string()))?;
+        match existing {
+            None => self.create_cart(&who, &input).await,
+            Some(id) => {
+                // The emulator listens on a new port each start: follow it, keep the rest.
+                let cur = self.cart(&who, id).await?;
+                input.cart_type = None;
+                input.from_cart = None;
+                input.to_cart = None;
+                input.interval_minutes = None;
+                input.version = Some(cur.version);
+                self.update_cart(&who, id, &input).await
+            }
+        }
+    }
+}

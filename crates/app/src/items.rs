@@ -117,6 +117,8 @@ impl App {
             .update_item(id, version, &row)
             .await
             .map_err(|e| AppError::duplicate_or(e, "item", "code", &v.code))?;
+        // Carts with TO CART item updates hear of it (same transaction).
+        tx.enqueue_record("item", id).await?;
         audit(
             &mut tx,
             who,

@@ -131,6 +131,10 @@ impl App {
             .update_party(id, version, &row)
             .await
             .map_err(|e| AppError::duplicate_or(e, kind.as_str(), "code", &v.code))?;
+        if kind == PartyKind::Customer {
+            // Carts with TO CART customer updates hear of it (same transaction).
+            tx.enqueue_record("customer", id).await?;
+        }
         audit(
             &mut tx,
             who,

@@ -36,6 +36,10 @@ struct DbArgs {
         conflicts_with = "data"
     )]
     database_url: Option<String>,
+    /// File holding the key that seals cart passwords (created on first use; keep it
+    /// outside the database and back it up). Default: the data file's name + `.key`.
+    #[arg(long, global = true, env = "CARTWRIGHT_KEY_FILE")]
+    key_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -125,7 +129,22 @@ async fn open(db: &DbArgs, default_file: &str) -> anyhow::Result<App> {
         .migrate()
         .await
         .context("cannot migrate the database")?;
-    Ok(App::new(store))
+    let key_file = match (&db.key_file, &db.database_url, &db.data) {
+        (Some(k), _, _) => k.clone(),
+        (None, Some(_), _) => PathBuf::from("cartwright.key"),
+        (None, None, Some(path)) => key_path_for(path),
+        (None, None, None) => key_path_for(std::path::Path::new(default_file)),
+    };
+    let key = cartwright_app::carts::secrets::SecretKey::load_or_create(&key_file)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(App::with_secret_key(store, key))
+}
+
+/// `shop.sqlite` → `shop.sqlite.key`.
+fn key_path_for(data: &std::path::Path) -> PathBuf {
+    let mut s = data.as_os_str().to_owned();
+    s.push(".key");
+    PathBuf::from(s)
 }
 
 fn entity(name: &str) -> anyhow::Result<CsvEntity> {
@@ -181,8 +200,29 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Demo { bind, no_serve } => {
             let app = open(&cli.db, "cartwright-demo.sqlite").await?;
-            let today = time::OffsetDateTime::now_utc().date();
-            let created = app.seed_demo(today).await.map_err(report)?;
+            let now = time::OffsetDateTime::now_utc();
+            let created = app.seed_demo(now.date()).await.map_err(report)?;
+            // A local PrestaShop with ~50 products and a trickle of new orders, and a
+            // STOPPED cart pointing at it: test, import items, start, watch orders arrive.
+            let shop =
+                cartwright_cart_emulators::PrestaShop::start(cartwright_cart_emulators::Options {
+                    seed: cartwright_cart_emulators::Seed::Demo { products: 50 },
+                    start: now,
+                    ..Default::default()
+                })
+                .await
+                .context("cannot start the demo PrestaShop emulator")?;
+            if !no_serve {
+                shop.start_trickle(std::time::Duration::from_secs(30));
+            }
+            let demo_cart = app
+                .setup_demo_cart(
+                    &shop.url(),
+                    cartwright_cart_emulators::FULL_KEY,
+                    now - time::Duration::days(2),
+                )
+                .await
+                .map_err(report)?;
             // Bind first, so the printed URL is the real one (also with port 0).
             let listener = if no_serve {
                 None
@@ -208,6 +248,13 @@ async fn main() -> anyhow::Result<()> {
                 demo::DEMO_ADMIN_PASSWORD,
                 demo::DEMO_ADMIN_EMAIL,
                 demo::DEMO_ADMIN_PASSWORD,
+            );
+            println!(
+                "  Cart:     '{}' (id {}, STOPPED) on a demo PrestaShop at {}\n            POST /api/v1/carts/{}/test, then …/sync/start",
+                demo_cart.name,
+                demo_cart.id,
+                shop.url(),
+                demo_cart.id
             );
             match listener {
                 Some(l) => {
@@ -301,6 +348,7 @@ async fn main() -> anyhow::Result<()> {
                         .unwrap_or_else(|| dir.path().join("bench.sqlite")),
                 ),
                 database_url: cli.db.database_url.clone(),
+                key_file: Some(dir.path().join("bench.key")),
             };
             let app = open(&db, "unused").await?;
             println!(

@@ -83,9 +83,13 @@ pub async fn serve(app: App, addr: SocketAddr) -> std::io::Result<()> {
 
 /// Serves `app` on an already-bound listener until Ctrl-C or SIGTERM.
 pub async fn serve_on(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
+    // Auto-sync runs beside the API; RUNNING carts resume here after a restart.
+    let scheduler = spawn_scheduler(app.clone(), std::time::Duration::from_secs(1));
+    let served = axum::serve(listener, router(app))
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await;
+    scheduler.abort();
+    served
 }
 
 async fn shutdown_signal() {

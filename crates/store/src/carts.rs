@@ -761,6 +761,23 @@ impl Tx {
         Ok(())
     }
 
+    /// Queues a stock push of every item a cart sells (start, or stock updates switched on).
+    pub async fn enqueue_all_stock(&mut self, cart: i64) -> Result<()> {
+        let now = self.now.clone();
+        execute!(
+            self,
+            sqlx::query(
+                "INSERT INTO cart_outbox (cart_id, kind, local_id, created_at)
+                 SELECT DISTINCT l.cart_id, 'stock', l.local_id, $2 FROM cart_links l
+                 WHERE l.cart_id = $1 AND l.entity = 'item'
+                 ON CONFLICT (cart_id, kind, local_id) DO UPDATE SET seq = cart_outbox.seq + 1, attempts = 0, not_before = ''"
+            )
+            .bind(cart)
+            .bind(&now)
+        );
+        Ok(())
+    }
+
     /// Queues one push to one cart.
     pub async fn enqueue_push(&mut self, cart: i64, kind: &str, local_id: i64) -> Result<()> {
         let now = self.now.clone();

@@ -316,6 +316,18 @@ impl App {
             .order_customer(&mut tx, cart, &o.customer, &o.currency)
             .await?;
         let company = tx.company().await?.ok_or_else(no_company)?;
+        let mu = tx.currency(&o.currency).await?.map_or(2, |c| c.minor_units);
+        // Carts round tax per unit or per line; entering prices with tax (when the cart's
+        // own figures add up that way) makes the document's total the cart's to the cent.
+        let gross: Decimal = o
+            .lines
+            .iter()
+            .map(|l| (l.quantity * l.unit_price_incl).round_dp(mu))
+            .sum::<Decimal>()
+            + o.shipping_incl
+            - o.discounts_incl;
+        let with_tax = gross.round_dp(mu) == o.total_incl.round_dp(mu);
+        let price = |excl: Decimal, incl: Decimal| if with_tax { incl } else { excl };
         let mut lines = Vec::new();
         for (n, l) in o.lines.iter().enumerate() {
             let (item, description) = match self
@@ -358,7 +370,7 @@ impl App {
                 site: None,
                 bin: None,
                 quantity: l.quantity,
-                unit_price: Some(l.unit_price_excl.round_dp(6)),
+                unit_price: Some(price(l.unit_price_excl, l.unit_price_incl).round_dp(6)),
                 discount_percent: None,
                 tax_code: Some(tax),
                 unit_cost: None,
@@ -375,7 +387,12 @@ impl App {
             )
             .await?;
             let tax = tax_code_for(&mut tx, o.shipping_excl, o.shipping_incl, None).await?;
-            lines.push(charge_line(SHIPPING_ITEM, "Shipping", o.shipping_excl, tax));
+            lines.push(charge_line(
+                SHIPPING_ITEM,
+                "Shipping",
+                price(o.shipping_excl, o.shipping_incl),
+                tax,
+            ));
         }
         if !o.discounts_excl.is_zero() || !o.discounts_incl.is_zero() {
             service_item(
@@ -389,7 +406,7 @@ impl App {
             lines.push(charge_line(
                 DISCOUNT_ITEM,
                 "Discounts and coupons",
-                -o.discounts_excl,
+                -price(o.discounts_excl, o.discounts_incl),
                 tax,
             ));
         }
@@ -415,7 +432,7 @@ impl App {
             to_bin: None,
             reference: Some(reference),
             memo: Some(memo.chars().take(1000).collect()),
-            prices_include_tax: Some(false),
+            prices_include_tax: Some(with_tax),
             ship_to: o.ship_to.as_ref().map(address),
             landed_spread: None,
             lines,
@@ -423,18 +440,18 @@ impl App {
         };
         input.validate()?;
         let doc = crate::documents::create_in(&mut tx, &who, &input).await?;
-        let mu = tx.currency(&o.currency).await?.map_or(2, |c| c.minor_units);
         let cart_total = to_scaled(o.total_incl.round_dp(mu), mu, "total").unwrap_or_default();
         let doc_total = to_scaled(doc.total, mu, "total").unwrap_or_default();
         let totals_differ = cart_total != doc_total;
         if totals_differ {
             let memo = format!(
-                "{}\nTOTALS DIFFER: cart {} {} / document {} {}",
+                "{}\nTOTALS DIFFER: cart {:.p$} {} / document {:.p$} {}",
                 doc.memo,
                 o.total_incl.round_dp(mu),
                 o.currency,
                 doc.total,
-                o.currency
+                o.currency,
+                p = mu as usize
             );
             tx.set_document_memo(doc.id, &memo).await?;
         }

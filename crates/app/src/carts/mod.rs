@@ -34,6 +34,11 @@ pub use settings::{
 };
 pub use sync::{RunCounts, RunError, RunView};
 
+/// An instant as cart settings store it (`YYYY-MM-DDTHH:MM:SSZ`).
+pub fn settings_text(t: time::OffsetDateTime) -> String {
+    settings::instant_text(t)
+}
+
 use crate::{App, AppError, Principal, Result, audit, required_version};
 
 /// Longest cart or site name.
@@ -352,6 +357,9 @@ impl App {
             });
         }
         let mut after = load(&mut tx, id).await?;
+        if after.to_stock_updates && !before.to_stock_updates {
+            tx.enqueue_all_stock(id).await?;
+        }
         let secret = self.secrets.open(&after.secret_enc)?;
         if after.tested_fingerprint.as_deref() != Some(fingerprint(&after, &secret).as_str()) {
             tx.set_cart_tested(id, None, None).await?;
@@ -467,6 +475,10 @@ impl App {
             )));
         }
         tx.set_cart_status(id, "RUNNING").await?;
+        if row.to_stock_updates {
+            // Starting sends every sold item's figure once, so the cart starts right.
+            tx.enqueue_all_stock(id).await?;
+        }
         let after = load(&mut tx, id).await?;
         audit(
             &mut tx,

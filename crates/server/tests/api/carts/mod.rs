@@ -1,8 +1,10 @@
 //! Cart Connect end to end: the API, the sync engine and the PrestaShop connector against
 //! the PrestaShop emulator (a separate HTTP server), on SQLite and PostgreSQL.
 
+mod credentials;
 mod exactly_once;
 mod failures;
+mod matching;
 mod smtp;
 mod stock;
 mod toggles;

@@ -160,7 +160,11 @@ async fn newcomer_walk_through_from_test_connection_to_pending_orders(b: Backend
     let lines = d1["lines"].as_array().unwrap();
     assert_eq!(lines[0]["item"], "MUG");
     assert_eq!(lines[0]["quantity"], "2");
-    assert_eq!(lines[0]["unit_price"], "11.9");
+    assert_eq!(
+        d1["prices_include_tax"], true,
+        "the cart's prices with tax add up to its total"
+    );
+    assert_eq!(lines[0]["unit_price"], "14.28");
     assert_eq!(lines[0]["tax_code"], "VAT20");
     assert_eq!(lines[1]["item"], "MISC");
     assert!(
@@ -171,9 +175,9 @@ async fn newcomer_walk_through_from_test_connection_to_pending_orders(b: Backend
         "{}",
         lines[1]
     );
-    assert_eq!(lines[1]["unit_price"], "23.9");
+    assert_eq!(lines[1]["unit_price"], "28.68");
     assert_eq!(lines[2]["item"], "CART-SHIPPING");
-    assert_eq!(lines[2]["unit_price"], "7");
+    assert_eq!(lines[2]["unit_price"], "8.4");
     let john = t
         .get(&format!("/api/v1/customers?q={}", "john.doe"))
         .await
@@ -189,7 +193,7 @@ async fn newcomer_walk_through_from_test_connection_to_pending_orders(b: Backend
     assert_eq!(d3["total"], "49.33", "{d3}");
     let l3 = d3["lines"].as_array().unwrap();
     assert_eq!(l3.last().unwrap()["item"], "CART-DISCOUNT");
-    assert_eq!(l3.last().unwrap()["unit_price"], "-5");
+    assert_eq!(l3.last().unwrap()["unit_price"], "-6");
     assert_eq!(d3["tax"], "8.22");
     // Order 2: a guest buyer gets a customer; the poster is the linked WIDGET.
     let d2 = document(&t, &by("2")["document_id"]).await;
@@ -204,7 +208,7 @@ async fn newcomer_walk_through_from_test_connection_to_pending_orders(b: Backend
             .unwrap()
             .contains("demo_5 Discontinued tote bag")
     );
-    assert_eq!(d4["lines"][0]["unit_price"], "15");
+    assert_eq!(d4["lines"][0]["unit_price"], "18");
     assert_eq!(d4["total"], "22.80");
     assert_eq!(d4["party"], d1["party"], "the same buyer is one customer");
 
