@@ -91,7 +91,14 @@ impl AppError {
         if e.is_conflict() {
             Self::Duplicate {
                 field: field.to_owned(),
-                message: format!("a {entity} with {field} '{value}' already exists"),
+                message: format!(
+                    "{} {entity} with {field} '{value}' already exists",
+                    if entity.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    }
+                ),
             }
         } else {
             e.into()

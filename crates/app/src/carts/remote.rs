@@ -759,6 +759,12 @@ impl App {
                 ),
             ));
         }
+        if let Some(level) = r.stock_level.filter(|l| *l < Decimal::ZERO) {
+            return Err(AppError::invalid(
+                "stock_level",
+                format!("must not be negative (got {level})"),
+            ));
+        }
         let cost = r.cost.unwrap_or(remote.cost);
         let mut prices = Vec::new();
         if let Some(pl) = &cart.price_list {
@@ -787,12 +793,6 @@ impl App {
             item
         };
         if let Some(level) = r.stock_level.filter(|l| !l.is_zero()) {
-            if level < Decimal::ZERO {
-                return Err(AppError::invalid(
-                    "stock_level",
-                    format!("must not be negative (got {level})"),
-                ));
-            }
             let today =
                 cartwright_core::validate::format_date(time::OffsetDateTime::now_utc().date());
             let input = DocumentInput {

@@ -62,7 +62,7 @@ pub(crate) fn parse_api_root(body: &str) -> Result<BTreeMap<String, Grants>, Xml
             }
             Ok(Event::Eof) => break,
             Ok(_) => {}
-            Err(e) => return Err(XmlError(format!("invalid XML: {e}"))),
+            Err(e) => return Err(XmlError(format!("invalid or truncated XML: {e}"))),
         }
     }
     if depth != 0 {
@@ -122,7 +122,7 @@ pub(crate) fn parse_record(body: &str) -> Result<BTreeMap<String, String>, XmlEr
             }
             Ok(Event::Eof) => break,
             Ok(_) => {}
-            Err(e) => return Err(XmlError(format!("invalid XML: {e}"))),
+            Err(e) => return Err(XmlError(format!("invalid or truncated XML: {e}"))),
         }
     }
     if !closed_root {

@@ -147,6 +147,61 @@ fn demo_brings_up_health_login_and_demo_items() {
             .len(),
         4
     );
+    // The demo cart: STOPPED on a demo PrestaShop; test, list its items, start, orders arrive.
+    let json = |b: &str| serde_json::from_str::<serde_json::Value>(b).unwrap();
+    let (_, body) = http(&addr, "GET", "/api/v1/carts", Some(token), None);
+    let carts = json(&body);
+    assert_eq!(carts[0]["name"], "Demo PrestaShop");
+    assert_eq!(carts[0]["from_cart"]["status"], "STOPPED");
+    let id = carts[0]["id"].as_i64().unwrap();
+    let (status, body) = http(
+        &addr,
+        "POST",
+        &format!("/api/v1/carts/{id}/test"),
+        Some(token),
+        Some("{}"),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        json(&body)["message"],
+        "TEST PASSED: SUCCESSFULLY CONNECTED TO CART!"
+    );
+    let (_, body) = http(
+        &addr,
+        "GET",
+        &format!("/api/v1/carts/{id}/remote/items?limit=200"),
+        Some(token),
+        None,
+    );
+    assert!(
+        json(&body)["items"].as_array().unwrap().len() >= 50,
+        "{body}"
+    );
+    let (status, body) = http(
+        &addr,
+        "POST",
+        &format!("/api/v1/carts/{id}/sync/start"),
+        Some(token),
+        Some("{}"),
+    );
+    assert_eq!(status, 200, "{body}");
+    let mut orders = Vec::new();
+    for _ in 0..100 {
+        let (_, body) = http(
+            &addr,
+            "GET",
+            &format!("/api/v1/carts/{id}/orders"),
+            Some(token),
+            None,
+        );
+        orders = json(&body).as_array().unwrap().clone();
+        if !orders.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(!orders.is_empty(), "the scheduler imported the demo orders");
+    assert_eq!(orders[0]["document_status"], "PENDING");
     drop(child);
 }
 

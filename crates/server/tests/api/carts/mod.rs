@@ -7,6 +7,7 @@ mod failures;
 mod matching;
 mod smtp;
 mod stock;
+mod tabs;
 mod toggles;
 mod walkthrough;
 

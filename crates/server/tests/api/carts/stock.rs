@@ -6,10 +6,15 @@ use std::time::{Duration, Instant};
 use cartwright_store::Backend;
 use serde_json::json;
 
-use super::{act, cart, fixture, tested};
+use cartwright_cart_emulators::Fault;
+
+use super::{act, cart, fixture, run, tested};
 use crate::documents::{doc, save};
 
-crate::on_both_backends!(stock_changes_reach_the_cart_within_seconds_and_bursts_coalesce);
+crate::on_both_backends!(
+    stock_changes_reach_the_cart_within_seconds_and_bursts_coalesce,
+    a_cut_off_xml_reply_to_a_stock_update_is_retried_safely,
+);
 
 async fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
     let start = Instant::now();
@@ -118,4 +123,52 @@ async fn stock_changes_reach_the_cart_within_seconds_and_bursts_coalesce(b: Back
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(shop.stock(3, 0), 78, "no pushes while STOPPED");
     scheduler.abort();
+}
+
+async fn a_cut_off_xml_reply_to_a_stock_update_is_retried_safely(b: Backend) {
+    let (t, shop) = fixture(b).await;
+    let c = cart(
+        &t,
+        &shop,
+        json!({"to_cart": {"enable_real_time_stock_updates": true}}),
+    )
+    .await;
+    tested(&t, &c).await;
+    act(
+        &t,
+        &c,
+        "remote/items/link",
+        json!([{"remote_id": "3", "local": "WIDGET"}]),
+    )
+    .await;
+    let r = doc(
+        &t,
+        json!({"doc_type": "item_receipt", "party": "V-US", "date": "2026-11-01", "site": "MAIN",
+        "lines": [{"item": "WIDGET", "quantity": "12", "unit_price": "2"}]}),
+    )
+    .await;
+    save(&t, &r).await;
+    // The PUT's XML reply is cut in half: the absolute value is simply sent again.
+    shop.push_fault("/api/stock_availables/", Fault::Truncate);
+    let run = run(&t, &c).await;
+    let text = run["errors"].to_string();
+    assert!(
+        text.contains("truncated XML") && text.contains("<stock_available>"),
+        "{text}"
+    );
+    assert_eq!(
+        shop.count_requests("PUT", "/api/stock_availables"),
+        2,
+        "one retry"
+    );
+    assert_eq!(
+        shop.stock(3, 0),
+        11,
+        "12 on hand − 1 on the PENDING cart order"
+    );
+    let again = super::run(&t, &c).await;
+    assert_eq!(
+        again["counts"]["stock_pushes"], 0,
+        "nothing left in the outbox: {again}"
+    );
 }
