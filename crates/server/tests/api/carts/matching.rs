@@ -19,11 +19,47 @@ async fn buyers_match_by_email_and_a_foreign_currency_order_gets_a_sibling_custo
         json!({"code": "MARTIN", "name": "Martin SARL", "email": "Pierre.Martin@example.fr", "currency": "EUR"}),
     )
     .await;
+    // An item whose code is the cart's SKU is matched (and linked) without being linked first.
+    t.create(
+        "/api/v1/items",
+        json!({"code": "demo_2", "item_type": "stock", "description": "Mug"}),
+    )
+    .await;
     let c = cart(&t, &shop, json!({})).await;
     tested(&t, &c).await;
     let r = run(&t, &c).await;
     assert_eq!(r["counts"]["orders_created"], 4, "{r}");
     let tab = orders(&t, &c).await;
+    let o1 = tab.iter().find(|o| o["remote_id"] == "1").unwrap();
+    let d1 = document(&t, &o1["document_id"]).await;
+    assert_eq!(d1["lines"][0]["item"], "demo_2", "{d1}");
+    let items = t
+        .get(&format!("/api/v1/carts/{}/items", c["id"]))
+        .await
+        .body;
+    let mug = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["item"] == "demo_2")
+        .unwrap();
+    assert_eq!(mug["remote_ids"], json!(["2"]), "linked by SKU: {mug}");
+    // A cancellation in the cart after import is recorded on the document.
+    shop.advance(60);
+    shop.set_order_state(2, 6);
+    let r = run(&t, &c).await;
+    assert_eq!(r["counts"]["orders_updated"], 1, "{r}");
+    let tab = orders(&t, &c).await;
+    let o2 = tab.iter().find(|o| o["remote_id"] == "2").unwrap();
+    assert_eq!(o2["cart_status"], "cancelled");
+    let d2 = document(&t, &o2["document_id"]).await;
+    assert!(
+        d2["memo"]
+            .as_str()
+            .unwrap()
+            .contains("from open to cancelled (Canceled)"),
+        "{d2}"
+    );
     let o3 = tab.iter().find(|o| o["remote_id"] == "3").unwrap();
     let d3 = document(&t, &o3["document_id"]).await;
     assert_eq!(
