@@ -6,8 +6,8 @@ use anyhow::Context;
 use cartwright_app::{App, ListQuery, Principal, csv_io::CsvEntity};
 use cartwright_core::{company::CompanyInput, price_list::PriceListInput};
 
-/// Runs the benchmark on `app` (an empty database) with `rows` items.
-pub async fn run(app: &App, rows: usize) -> anyhow::Result<()> {
+/// Runs the benchmark on `app` (an empty database) with `rows` items and `journal_lines` ledger lines.
+pub async fn run(app: &App, rows: usize, journal_lines: usize) -> anyhow::Result<()> {
     let who = Principal::cli();
     app.setup_company(
         &who,
@@ -94,7 +94,80 @@ pub async fn run(app: &App, rows: usize) -> anyhow::Result<()> {
         app.list_items(&who, &q).await?;
     }
     report("search (q=…, limit 10)", searches, started);
-    documents(app, rows.min(100)).await
+    documents(app, rows.min(100)).await?;
+    ledger(app, journal_lines).await
+}
+
+/// Posts `lines` journal lines (1,000 per journal, spread over a year) through the store's
+/// journal path, then times the trial balance over all of them.
+async fn ledger(app: &App, lines: usize) -> anyhow::Result<()> {
+    use cartwright_core::posting::JournalLine;
+    let who = Principal::cli();
+    let accounts: Vec<i64> = {
+        let mut tx = app.store().read().await?;
+        let q = ListQuery {
+            limit: 500,
+            ..ListQuery::default()
+        };
+        tx.list_accounts(&q)
+            .await?
+            .items
+            .iter()
+            .map(|a| a.id)
+            .collect()
+    };
+    let n = accounts.len().max(1);
+    let per_journal = 1000;
+    let journals = lines.div_ceil(per_journal);
+    let started = Instant::now();
+    for j in 0..journals {
+        let day = time::Date::from_ordinal_date(2026, u16::try_from(j % 365 + 1).unwrap_or(1))?;
+        let mut ls = Vec::with_capacity(per_journal);
+        for k in 0..per_journal / 2 {
+            let v = i64::try_from((j * 31 + k) % 10_000 + 1).unwrap_or(1);
+            for (account, sign) in [
+                (accounts[(j * 7 + k * 13) % n], 1),
+                (accounts[(j * 11 + k * 17 + 1) % n], -1),
+            ] {
+                ls.push(JournalLine {
+                    account_id: account,
+                    base_minor: sign * v,
+                    currency: "USD".into(),
+                    amount_minor: sign * v,
+                    rate: rust_decimal::Decimal::ONE,
+                });
+            }
+        }
+        let mut tx = app.store().write().await?;
+        tx.insert_journal(
+            None,
+            &cartwright_core::validate::format_date(day),
+            "bench",
+            None,
+            &ls,
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    let posted = journals * per_journal;
+    let secs = started.elapsed().as_secs_f64();
+    #[allow(clippy::cast_precision_loss)]
+    let rate = posted as f64 / secs;
+    println!(
+        "{:<28} {posted:>9} rows  {secs:>8.3} s  {rate:>10.0} rows/s",
+        "post journal lines"
+    );
+    for _ in 0..3 {
+        let started = Instant::now();
+        let tb = app.trial_balance(&who, "2026-12-31").await?;
+        println!(
+            "{:<28} {posted:>9} lines {:>8.3} s  ({} accounts)",
+            "trial balance",
+            started.elapsed().as_secs_f64(),
+            tb.lines.len()
+        );
+    }
+    Ok(())
 }
 
 /// Times the save of a 100-line sales order (with allocation) and a 100-line invoice (stock, cost, journal).

@@ -87,6 +87,9 @@ enum Command {
         /// Number of items.
         #[arg(long, default_value_t = 10_000)]
         rows: usize,
+        /// Journal lines posted before timing the trial balance.
+        #[arg(long, default_value_t = 1_000_000)]
+        journal_lines: usize,
     },
     /// Export items, customers, vendors or exchange-rates as CSV (to stdout or a file).
     Export {
@@ -337,7 +340,10 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Bench { rows } => {
+        Command::Bench {
+            rows,
+            journal_lines,
+        } => {
             // A temporary SQLite file unless a (fresh, empty) PostgreSQL database is named.
             let dir = tempfile::tempdir()?;
             let db = DbArgs {
@@ -355,7 +361,7 @@ async fn main() -> anyhow::Result<()> {
                 "cartwright bench on {:?}, {rows} items",
                 app.store().backend()
             );
-            bench::run(&app, rows).await
+            bench::run(&app, rows, journal_lines).await
         }
         Command::Export { entity: name, file } => {
             let e = entity(&name)?;

@@ -60,7 +60,43 @@ impl Tx {
                 .build()
             );
         }
+        let mut per_account: std::collections::BTreeMap<i64, (i64, i64)> =
+            std::collections::BTreeMap::new();
+        for l in lines {
+            let e = per_account.entry(l.account_id).or_default();
+            e.0 += l.base_minor;
+            e.1 += 1;
+        }
+        self.add_to_days(date, false, per_account.into_iter().collect())
+            .await?;
         Ok(id)
+    }
+
+    /// Adds `(account, base, lines)` to the day balances of `date` (negative to take away).
+    async fn add_to_days(
+        &mut self,
+        date: &str,
+        closing: bool,
+        rows: Vec<(i64, (i64, i64))>,
+    ) -> Result<()> {
+        for chunk in rows.chunks(500) {
+            execute!(
+                self,
+                {
+                    let mut qb = sqlx::QueryBuilder::new("INSERT INTO ledger_days (account_id, day, closing, base_minor, lines) ");
+                    qb.push_values(chunk, |mut b, (account, (base, n))| {
+                        b.push_bind(*account).push_bind(date).push_bind(closing).push_bind(*base).push_bind(*n);
+                    });
+                    qb.push(
+                        " ON CONFLICT (account_id, day, closing) DO UPDATE SET base_minor = ledger_days.base_minor + excluded.base_minor, \
+                         lines = ledger_days.lines + excluded.lines",
+                    );
+                    qb
+                }
+                .build()
+            );
+        }
+        Ok(())
     }
 
     /// Every journal line posted for a document, in posting order.
@@ -92,7 +128,7 @@ impl Tx {
         Ok(fetch_all!(
             self,
             sqlx::query(
-                "SELECT account_id, CAST(SUM(base_minor) AS BIGINT) AS b FROM journal_lines GROUP BY account_id ORDER BY account_id"
+                "SELECT account_id, CAST(SUM(base_minor) AS BIGINT) AS b FROM ledger_days GROUP BY account_id HAVING SUM(lines) > 0 ORDER BY account_id"
             ),
             |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("account_id")?, r.i64("b")?))
         ))
@@ -103,8 +139,8 @@ impl Tx {
         Ok(fetch_all!(
             self,
             sqlx::query(
-                "SELECT l.account_id, CAST(SUM(l.base_minor) AS BIGINT) AS b FROM journal_lines l JOIN journals j ON j.id = l.journal_id
-                 WHERE j.journal_date <= $1 GROUP BY l.account_id ORDER BY l.account_id"
+                "SELECT account_id, CAST(SUM(base_minor) AS BIGINT) AS b FROM ledger_days
+                 WHERE day <= $1 GROUP BY account_id HAVING SUM(lines) > 0 ORDER BY account_id"
             )
             .bind(as_of),
             |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("account_id")?, r.i64("b")?))
@@ -116,11 +152,22 @@ impl Tx {
         Ok(fetch_all!(
             self,
             sqlx::query(
-                "SELECT l.account_id, CAST(SUM(l.base_minor) AS BIGINT) AS b FROM journal_lines l JOIN journals j ON j.id = l.journal_id
-                 WHERE j.journal_date >= $1 AND j.journal_date <= $2 AND j.closing = FALSE GROUP BY l.account_id ORDER BY l.account_id"
+                "SELECT account_id, CAST(SUM(base_minor) AS BIGINT) AS b FROM ledger_days
+                 WHERE day >= $1 AND day <= $2 AND closing = FALSE GROUP BY account_id HAVING SUM(lines) > 0 ORDER BY account_id"
             )
             .bind(from)
             .bind(to),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("account_id")?, r.i64("b")?))
+        ))
+    }
+
+    /// Balance of every account summed straight from the journal lines (checks the day balances).
+    pub async fn account_balances_from_lines(&mut self) -> Result<Vec<(i64, i64)>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT account_id, CAST(SUM(base_minor) AS BIGINT) AS b FROM journal_lines GROUP BY account_id ORDER BY account_id"
+            ),
             |r: &dyn DbRow| Ok::<_, StoreError>((r.i64("account_id")?, r.i64("b")?))
         ))
     }
@@ -155,10 +202,27 @@ impl Tx {
 
     /// Marks a journal as a year-end closing journal.
     pub async fn mark_closing(&mut self, journal_id: i64) -> Result<()> {
+        let rows = fetch_all!(
+            self,
+            sqlx::query(
+                "SELECT j.journal_date, l.account_id, CAST(SUM(l.base_minor) AS BIGINT) AS b, CAST(COUNT(*) AS BIGINT) AS n
+                 FROM journal_lines l JOIN journals j ON j.id = l.journal_id
+                 WHERE j.id = $1 AND j.closing = FALSE GROUP BY j.journal_date, l.account_id ORDER BY l.account_id"
+            )
+            .bind(journal_id),
+            |r: &dyn DbRow| Ok::<_, StoreError>((r.string("journal_date")?, r.i64("account_id")?, r.i64("b")?, r.i64("n")?))
+        );
         execute!(
             self,
             sqlx::query("UPDATE journals SET closing = TRUE WHERE id = $1").bind(journal_id)
         );
+        // Move the journal's amounts from the ordinary to the closing day balances.
+        if let Some(date) = rows.first().map(|r| r.0.clone()) {
+            let out: Vec<(i64, (i64, i64))> = rows.iter().map(|r| (r.1, (-r.2, -r.3))).collect();
+            let into: Vec<(i64, (i64, i64))> = rows.iter().map(|r| (r.1, (r.2, r.3))).collect();
+            self.add_to_days(&date, false, out).await?;
+            self.add_to_days(&date, true, into).await?;
+        }
         Ok(())
     }
 

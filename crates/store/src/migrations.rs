@@ -81,6 +81,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_carts.sql"),
         include_str!("../migrations/postgres/0012_carts.sql"),
     ),
+    (
+        13,
+        "ledger day balances",
+        include_str!("../migrations/sqlite/0013_ledger_days.sql"),
+        include_str!("../migrations/postgres/0013_ledger_days.sql"),
+    ),
 ];
 
 /// Number of migrations shipped.

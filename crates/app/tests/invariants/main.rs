@@ -286,6 +286,11 @@ async fn check(app: &App, step: usize, what: &str) {
         0,
         "step {step} ({what}): trial balance {balances:?}"
     );
+    assert_eq!(
+        balances,
+        tx.account_balances_from_lines().await.unwrap(),
+        "step {step} ({what}): maintained day balances vs journal lines"
+    );
     let moves = tx.on_hand_from_moves().await.unwrap();
     let levels = tx.levels(None).await.unwrap();
     for l in &levels {
