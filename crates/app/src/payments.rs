@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 use crate::{App, AppError, Principal, Result, audit, company::no_company, ledger::check_open};
 
-/// Receipt from a customer or payment to a vendor.
+/// Receipt from a customer, payment to a vendor, or a refund of either's credit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentKind {
@@ -26,6 +26,10 @@ pub enum PaymentKind {
     Receipt,
     /// Money out to a vendor.
     Payment,
+    /// Money paid back to a customer out of their credit (unallocated receipts, credit notes).
+    Refund,
+    /// Money paid back by a vendor out of our credit with them (unallocated payments, vendor credits).
+    VendorRefund,
 }
 
 /// One allocation asked for: an invoice or bill and how much of it (default: as much as both sides allow).
@@ -126,8 +130,12 @@ fn is_source(t: DocType) -> bool {
     )
 }
 
+/// Whether a document is settled by payments and credits (invoices, bills, refunds).
 fn is_item(t: DocType) -> bool {
-    matches!(t, DocType::SalesInvoice | DocType::Bill)
+    matches!(
+        t,
+        DocType::SalesInvoice | DocType::Bill | DocType::CustomerRefund | DocType::VendorRefund
+    )
 }
 
 /// `(residual, base residual)` of a saved document, unsigned.
@@ -163,12 +171,14 @@ async fn allocate_one(
         source.doc_type,
         DocType::CustomerReceipt | DocType::CreditNote
     );
-    let wanted_item = if receivable {
-        DocType::SalesInvoice
+    let (wanted_item, refund) = if receivable {
+        (DocType::SalesInvoice, DocType::CustomerRefund)
     } else {
-        DocType::Bill
+        (DocType::Bill, DocType::VendorRefund)
     };
-    if item.doc_type != wanted_item || item.status != DocStatus::Saved || item.party != source.party
+    if !(item.doc_type == wanted_item || item.doc_type == refund)
+        || item.status != DocStatus::Saved
+        || item.party != source.party
     {
         return Err(AppError::invalid(
             field,
@@ -262,10 +272,14 @@ impl App {
     /// Records a customer receipt or vendor payment (saved at once) and settles what it is allocated to.
     pub async fn create_payment(&self, who: &Principal, input: &PaymentInput) -> Result<Document> {
         who.require(Resource::Documents, Access::Write)?;
-        let (doc_type, kind) = match input.kind {
-            PaymentKind::Receipt => (DocType::CustomerReceipt, PartyKind::Customer),
-            PaymentKind::Payment => (DocType::VendorPayment, PartyKind::Vendor),
+        // `bank_sign`: +1 when money comes in (Dr bank / Cr control), −1 when it goes out.
+        let (doc_type, kind, bank_sign) = match input.kind {
+            PaymentKind::Receipt => (DocType::CustomerReceipt, PartyKind::Customer, 1),
+            PaymentKind::Payment => (DocType::VendorPayment, PartyKind::Vendor, -1),
+            PaymentKind::Refund => (DocType::CustomerRefund, PartyKind::Customer, -1),
+            PaymentKind::VendorRefund => (DocType::VendorRefund, PartyKind::Vendor, 1),
         };
+        let refund = matches!(input.kind, PaymentKind::Refund | PaymentKind::VendorRefund);
         let date = format_date(parse_date("date", &input.date)?);
         if input.amount <= Decimal::ZERO {
             return Err(AppError::invalid(
@@ -363,8 +377,9 @@ impl App {
             )
             .await?
             .ok_or_else(|| AppError::Conflict("no control account".into()))?;
-        // A receipt: Dr bank / Cr receivable; a payment: Dr payable / Cr bank, at the payment's rate.
-        let sign = if kind == PartyKind::Customer { 1 } else { -1 };
+        // A receipt: Dr bank / Cr receivable; a payment: Dr payable / Cr bank; a refund the
+        // other way round; all at the payment's rate.
+        let sign = bank_sign;
         let line = |account_id: i64, s: i64| JournalLine {
             account_id,
             base_minor: s * base_minor,
@@ -392,10 +407,13 @@ impl App {
         if input.allocations.is_empty() && input.auto_allocate.unwrap_or(false) {
             for candidate in tx.party_open_candidates(party_id).await? {
                 let d = load(&mut tx, candidate).await?;
-                if is_item(d.doc_type)
-                    && d.currency == currency
-                    && residuals(&mut tx, candidate).await?.0 > 0
-                {
+                // A refund is paid out of credits; anything else settles invoices or bills.
+                let wanted = if refund {
+                    is_source(d.doc_type)
+                } else {
+                    is_item(d.doc_type)
+                };
+                if wanted && d.currency == currency && residuals(&mut tx, candidate).await?.0 > 0 {
                     requests.push((candidate, None, "auto_allocate".to_owned()));
                 }
             }
@@ -413,7 +431,24 @@ impl App {
                         .min(residuals(&mut tx, item).await?.0),
                 ),
             };
-            allocate_one(&mut tx, &payment, item, amount, &date, &field).await?;
+            if refund {
+                // The credit named is the source; the refund is what it settles.
+                let credit = load(&mut tx, item)
+                    .await
+                    .map_err(|_| AppError::invalid(&field, format!("unknown document {item}")))?;
+                if !is_source(credit.doc_type) {
+                    return Err(AppError::invalid(
+                        &field,
+                        format!(
+                            "{} is not a receipt, payment or credit: a refund pays out a credit",
+                            credit.number.as_deref().unwrap_or("?")
+                        ),
+                    ));
+                }
+                allocate_one(&mut tx, &credit, id, amount, &date, &field).await?;
+            } else {
+                allocate_one(&mut tx, &payment, item, amount, &date, &field).await?;
+            }
         }
         let payment = load(&mut tx, id).await?;
         audit(

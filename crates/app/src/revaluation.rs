@@ -150,7 +150,10 @@ impl App {
                     // Debit-side sign on the control account: invoices and customer credits' opposites.
                     let debit_side = matches!(
                         d.doc_type,
-                        DocType::SalesInvoice | DocType::VendorPayment | DocType::VendorCredit
+                        DocType::SalesInvoice
+                            | DocType::CustomerRefund
+                            | DocType::VendorPayment
+                            | DocType::VendorCredit
                     );
                     let sign = if debit_side { 1 } else { -1 };
                     let new_base = round_half_away(Decimal::new(res, mu) * rate, bmu);

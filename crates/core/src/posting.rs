@@ -255,7 +255,9 @@ pub fn journal(input: &PostingInput<'_>) -> Result<Vec<JournalLine>, Unbalanced>
         | DocType::PurchaseOrder
         | DocType::StockTransfer
         | DocType::CustomerReceipt
-        | DocType::VendorPayment => {}
+        | DocType::VendorPayment
+        | DocType::CustomerRefund
+        | DocType::VendorRefund => {}
     }
     let mut lines = b.lines;
     // Lines of one account and currency become one line, the way an accountant reads a journal

@@ -346,17 +346,15 @@ async fn run(backend: Backend, seed: u64, steps: usize) {
             continue;
         }
         if roll >= 10 {
-            // A receipt or payment, settled against the oldest open items.
-            let (kind, party) = if roll == 10 {
-                (
-                    cartwright_app::payments::PaymentKind::Receipt,
-                    *rng.pick(&["CU", "CE", "CJ"]),
-                )
-            } else {
-                (
-                    cartwright_app::payments::PaymentKind::Payment,
-                    *rng.pick(&["VU", "VE"]),
-                )
+            // A receipt or payment settled against the oldest open items, or now and then a
+            // refund paid out of the oldest credits.
+            use cartwright_app::payments::PaymentKind;
+            let refund = rng.below(3) == 0;
+            let (kind, party) = match (roll == 10, refund) {
+                (true, false) => (PaymentKind::Receipt, *rng.pick(&["CU", "CE", "CJ"])),
+                (true, true) => (PaymentKind::Refund, *rng.pick(&["CU", "CE", "CJ"])),
+                (false, false) => (PaymentKind::Payment, *rng.pick(&["VU", "VE"])),
+                (false, true) => (PaymentKind::VendorRefund, *rng.pick(&["VU", "VE"])),
             };
             let amount = if party == "CJ" {
                 Decimal::from(rng.below(20_000) + 1)

@@ -52,6 +52,10 @@ pub enum DocType {
     CustomerReceipt,
     /// Money paid to a vendor.
     VendorPayment,
+    /// Money paid back to a customer out of their credit.
+    CustomerRefund,
+    /// Money paid back by a vendor out of our credit with them.
+    VendorRefund,
 }
 
 str_enum!(DocType {
@@ -60,11 +64,12 @@ str_enum!(DocType {
     ItemReceipt => "item_receipt", Bill => "bill", VendorCredit => "vendor_credit",
     StockTransfer => "stock_transfer", StockAdjustment => "stock_adjustment", AssemblyBuild => "assembly_build",
     CustomerReceipt => "customer_receipt", VendorPayment => "vendor_payment",
+    CustomerRefund => "customer_refund", VendorRefund => "vendor_refund",
 });
 
 impl DocType {
     /// Every type.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 17] = [
         Self::Quote,
         Self::SalesOrder,
         Self::Dispatch,
@@ -80,6 +85,8 @@ impl DocType {
         Self::AssemblyBuild,
         Self::CustomerReceipt,
         Self::VendorPayment,
+        Self::CustomerRefund,
+        Self::VendorRefund,
     ];
 
     /// Who the document is with: customers, vendors, or nobody (stock documents).
@@ -91,12 +98,14 @@ impl DocType {
             | Self::CashSale
             | Self::SalesInvoice
             | Self::CreditNote
-            | Self::CustomerReceipt => Some(PartyKind::Customer),
+            | Self::CustomerReceipt
+            | Self::CustomerRefund => Some(PartyKind::Customer),
             Self::PurchaseOrder
             | Self::ItemReceipt
             | Self::Bill
             | Self::VendorCredit
-            | Self::VendorPayment => Some(PartyKind::Vendor),
+            | Self::VendorPayment
+            | Self::VendorRefund => Some(PartyKind::Vendor),
             Self::StockTransfer | Self::StockAdjustment | Self::AssemblyBuild => None,
         }
     }
@@ -127,6 +136,8 @@ impl DocType {
             Self::AssemblyBuild => "AB-",
             Self::CustomerReceipt => "RCT-",
             Self::VendorPayment => "PAY-",
+            Self::CustomerRefund => "RFD-",
+            Self::VendorRefund => "VRF-",
         }
     }
 
@@ -137,7 +148,10 @@ impl DocType {
 
     /// Whether this is a payment (made through `/api/v1/payments`, never with lines).
     pub fn is_payment(self) -> bool {
-        matches!(self, Self::CustomerReceipt | Self::VendorPayment)
+        matches!(
+            self,
+            Self::CustomerReceipt | Self::VendorPayment | Self::CustomerRefund | Self::VendorRefund
+        )
     }
 }
 

@@ -19,6 +19,8 @@ crate::on_both_backends!(
     year_end_revaluation_then_settlement_in_the_next_period,
     bank_transfers_across_currencies_keep_both_amounts_and_the_fee,
     statements_show_charges_credits_and_a_running_balance,
+    a_rate_quoted_as_foreign_per_base_converts_eur_400_at_1_20_to_usd_333_33,
+    refunds_pay_out_a_credit_with_the_exchange_difference,
 );
 
 async fn invoice(t: &TestApp, party: &str, price: &str) -> Value {
@@ -631,4 +633,153 @@ async fn statements_show_charges_credits_and_a_running_balance(b: Backend) {
             .status,
         StatusCode::NOT_FOUND
     );
+}
+
+async fn a_rate_quoted_as_foreign_per_base_converts_eur_400_at_1_20_to_usd_333_33(b: Backend) {
+    let t = fixture(b).await;
+    // The bank quotes 1.20 euros per dollar; we keep the quote and store dollars per euro.
+    let rate = t
+        .create(
+            "/api/v1/exchange-rates",
+            json!({"currency": "EUR", "date": "2026-03-01", "foreign_per_base": "1.20"}),
+        )
+        .await;
+    assert_eq!(rate["rate"], "0.833333", "{rate}");
+    assert_eq!(rate["quoted_foreign_per_base"], "1.2", "{rate}");
+    let inv = save(
+        &t,
+        &doc(
+            &t,
+            json!({"doc_type": "sales_invoice", "party": "C-EU", "date": "2026-03-02",
+            "lines": [{"item": "FITTING", "quantity": "1", "unit_price": "400"}]}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(inv["total"], "400.00");
+    assert_eq!(inv["base_total"], "333.33", "not 333.32: {inv}");
+    let lines = entries(&t, &inv).await;
+    assert!(lines.contains(&e("1100", "333.33", "0.00")), "{lines:?}");
+    invariants(&t).await;
+}
+
+async fn refunds_pay_out_a_credit_with_the_exchange_difference(b: Backend) {
+    let t = fixture(b).await;
+    // EUR 150 received at 1.10 with nothing to settle: the customer's credit (USD 165.00).
+    let rct = pay(&t, json!({"kind": "receipt", "party": "C-EU", "date": "2026-02-01", "amount": "150", "exchange_rate": "1.10"})).await;
+    // Paid back at 1.20: USD 180.00 leaves the bank; the USD 15.00 difference is a realised loss.
+    let rfd = pay(&t, json!({"kind": "refund", "party": "C-EU", "date": "2026-02-10", "amount": "150", "exchange_rate": "1.20",
+        "allocations": [{"document": rct["id"]}]})).await;
+    assert_eq!(
+        (rfd["doc_type"].as_str(), rfd["number"].as_str()),
+        (Some("customer_refund"), Some("RFD-000001"))
+    );
+    assert_eq!(
+        entries(&t, &rfd).await,
+        [e("1001", "0.00", "180.00"), e("1100", "180.00", "0.00")]
+    );
+    let on_receipt = entries(&t, &rct).await;
+    assert!(
+        on_receipt.contains(&e("1100", "0.00", "15.00"))
+            && on_receipt.contains(&e("7000", "15.00", "0.00")),
+        "{on_receipt:?}"
+    );
+    let open = t.get("/api/v1/open-items?customer=C-EU").await.body;
+    assert_eq!(open, json!([]), "nothing left open in either currency");
+    assert_eq!(control(&t, "receivable").await, 0);
+    // A refund pays out credits only, and never more than they hold.
+    let inv = invoice(&t, "C-EU", "40").await;
+    let bad = t
+        .json(
+            Method::POST,
+            "/api/v1/payments",
+            json!({"kind": "refund", "party": "C-EU", "date": "2026-02-11", "amount": "10",
+        "allocations": [{"document": inv["id"]}]}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert_eq!(bad.field(), "allocations[0].document");
+    assert!(
+        bad.message().contains("a refund pays out a credit"),
+        "{}",
+        bad.text
+    );
+    let cn = save(
+        &t,
+        &doc(
+            &t,
+            json!({"doc_type": "credit_note", "party": "C-EU", "date": "2026-02-12",
+        "lines": [{"item": "FITTING", "quantity": "1", "unit_price": "30"}]}),
+        )
+        .await,
+    )
+    .await;
+    let too_much = t
+        .json(
+            Method::POST,
+            "/api/v1/payments",
+            json!({"kind": "refund", "party": "C-EU", "date": "2026-02-13", "amount": "50",
+        "exchange_rate": "1.10", "allocations": [{"document": cn["id"], "amount": "50"}]}),
+        )
+        .await;
+    assert_eq!(
+        too_much.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        too_much.text
+    );
+    assert_eq!(
+        t.get("/api/v1/open-items?customer=C-EU")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "nothing stored"
+    );
+    // Oldest credits first when asked to choose.
+    let auto = pay(&t, json!({"kind": "refund", "party": "C-EU", "date": "2026-02-14", "amount": "30", "exchange_rate": "1.10", "auto_allocate": true})).await;
+    assert_eq!(auto["base_total"], "33.00");
+    let open: Vec<String> = t
+        .get("/api/v1/open-items?customer=C-EU")
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["doc_type"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        open,
+        ["sales_invoice"],
+        "the credit note was paid out; the invoice stays"
+    );
+    // A vendor pays back our credit with them.
+    let vc = save(
+        &t,
+        &doc(
+            &t,
+            json!({"doc_type": "vendor_credit", "party": "V-US", "date": "2026-02-15",
+        "lines": [{"item": "FITTING", "quantity": "1", "unit_price": "25"}]}),
+        )
+        .await,
+    )
+    .await;
+    let vrf = pay(
+        &t,
+        json!({"kind": "vendor_refund", "party": "V-US", "date": "2026-02-16", "amount": "25",
+        "allocations": [{"document": vc["id"]}]}),
+    )
+    .await;
+    assert_eq!(vrf["number"], "VRF-000001");
+    assert_eq!(
+        entries(&t, &vrf).await,
+        [e("1000", "25.00", "0.00"), e("2000", "0.00", "25.00")]
+    );
+    assert_eq!(
+        t.get("/api/v1/open-items?vendor=V-US").await.body,
+        json!([])
+    );
+    invariants(&t).await;
 }
