@@ -1,5 +1,6 @@
 //! Reports as CSV: every row of a report's `lines` (or `parties`) arrays, with the
-//! section it sits in, and the same figures as the JSON.
+//! section it sits in, then one row per total or other figure outside those arrays
+//! (`summary`, `summary_value`), so the CSV carries every figure of the JSON.
 
 use axum::{
     Json,
@@ -63,7 +64,39 @@ fn rows<'a>(
                         }
                     }
                 }
-                Value::Object(_) => rows(child, if section.is_empty() { k } else { section }, out),
+                Value::Object(_) => {
+                    let path = if section.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{section}.{k}")
+                    };
+                    rows(child, &path, out);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Collects `(section, name, figure)` for every amount outside the row arrays: totals,
+/// profits, balances (text that is a decimal number; dates, codes and ids are left out).
+fn figures(v: &Value, section: &str, out: &mut Vec<(String, String, String)>) {
+    if let Value::Object(map) = v {
+        for (k, child) in map {
+            match child {
+                Value::String(s)
+                    if s.parse::<rust_decimal::Decimal>().is_ok() && s.contains('.') =>
+                {
+                    out.push((section.to_owned(), k.clone(), s.clone()));
+                }
+                Value::Object(_) => {
+                    let path = if section.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{section}.{k}")
+                    };
+                    figures(child, &path, out);
+                }
                 _ => {}
             }
         }
@@ -113,13 +146,20 @@ pub(crate) fn to_csv(report: &Value) -> String {
             }
         }
     }
-    let with_section = table.iter().any(|(s, _)| !s.is_empty());
+    let mut summary = Vec::new();
+    figures(report, "", &mut summary);
+    let with_section =
+        table.iter().any(|(s, _)| !s.is_empty()) || summary.iter().any(|(s, _, _)| !s.is_empty());
     let mut out = String::new();
     let mut header: Vec<String> = Vec::new();
     if with_section {
         header.push("section".into());
     }
     header.extend(columns.iter().cloned());
+    if !summary.is_empty() {
+        header.push("summary".into());
+        header.push("summary_value".into());
+    }
     out.push_str(
         &header
             .iter()
@@ -140,6 +180,20 @@ pub(crate) fn to_csv(report: &Value) -> String {
                     .map_or("", |(_, v)| v.as_str()),
             ));
         }
+        if !summary.is_empty() {
+            line.extend([String::new(), String::new()]);
+        }
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    for (section, name, value) in &summary {
+        let mut line: Vec<String> = Vec::new();
+        if with_section {
+            line.push(quote(section));
+        }
+        line.extend(columns.iter().map(|_| String::new()));
+        line.push(quote(name));
+        line.push(quote(value));
         out.push_str(&line.join(","));
         out.push('\n');
     }
@@ -158,9 +212,14 @@ mod tests {
         });
         assert_eq!(
             to_csv(&v),
-            "section,account,amount,name\nexpenses,6000,2.50,\"Rent, office\"\nincome,4000,10.00,\n"
+            "section,account,amount,name,summary,summary_value\nexpenses,6000,2.50,\"Rent, office\",,\nincome,4000,10.00,,,\nincome,,,,total,10.00\n"
         );
         let aged = serde_json::json!({"parties": [{"party": "C1", "buckets": ["1.00", "2.00"]}]});
         assert_eq!(to_csv(&aged), "buckets[0],buckets[1],party\n1.00,2.00,C1\n");
+        let nested = serde_json::json!({"net": "1.50", "comparison": {"income": {"lines": [{"amount": "3.00"}]}, "as_of": "2026-01-01"}});
+        assert_eq!(
+            to_csv(&nested),
+            "section,amount,summary,summary_value\ncomparison.income,3.00,,\n,,net,1.50\n"
+        );
     }
 }

@@ -16,6 +16,7 @@ mod documents;
 mod master_data;
 mod openapi;
 mod payments;
+mod reports;
 
 /// Runs each API test once per backend.
 #[macro_export]
