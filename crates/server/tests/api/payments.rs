@@ -21,6 +21,7 @@ crate::on_both_backends!(
     statements_show_charges_credits_and_a_running_balance,
     a_rate_quoted_as_foreign_per_base_converts_eur_400_at_1_20_to_usd_333_33,
     refunds_pay_out_a_credit_with_the_exchange_difference,
+    a_payment_into_another_currency_s_bank_or_a_revaluation_without_a_rate_is_refused_and_stores_nothing,
 );
 
 async fn invoice(t: &TestApp, party: &str, price: &str) -> Value {
@@ -781,5 +782,82 @@ async fn refunds_pay_out_a_credit_with_the_exchange_difference(b: Backend) {
         t.get("/api/v1/open-items?vendor=V-US").await.body,
         json!([])
     );
+    invariants(&t).await;
+}
+
+async fn a_payment_into_another_currency_s_bank_or_a_revaluation_without_a_rate_is_refused_and_stores_nothing(
+    b: Backend,
+) {
+    let t = fixture(b).await;
+    // A yen customer invoiced at a rate given on the document; no JPY rate is recorded.
+    t.create(
+        "/api/v1/customers",
+        json!({"code": "C-JP", "name": "Yen Buyer", "currency": "JPY"}),
+    )
+    .await;
+    save(&t, &doc(&t, json!({"doc_type": "sales_invoice", "party": "C-JP", "date": "2026-01-10", "exchange_rate": "0.0067",
+        "lines": [{"item": "FITTING", "quantity": "1", "unit_price": "15000"}]})).await).await;
+    let inv = invoice(&t, "C-EU", "100").await;
+    let tb = || async {
+        t.get("/api/v1/reports/trial-balance?as_of=2026-12-31")
+            .await
+            .body
+    };
+    let (before, audit_before) = (tb().await, t.count("audit").await);
+    // EUR money into the USD bank account.
+    let wrong_bank = t
+        .json(
+            Method::POST,
+            "/api/v1/payments",
+            json!({"kind": "receipt", "party": "C-EU", "date": "2026-02-01",
+        "amount": "100", "bank_account": "1000", "allocations": [{"document": inv["id"]}]}),
+        )
+        .await;
+    assert_eq!(
+        (wrong_bank.status, wrong_bank.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "bank_account")
+    );
+    assert!(
+        wrong_bank.message().contains("not a EUR bank account"),
+        "{}",
+        wrong_bank.text
+    );
+    // Month-end revaluation with the yen invoice open and no yen rate.
+    let reval = t
+        .json(
+            Method::POST,
+            "/api/v1/revaluations",
+            json!({"date": "2026-01-31"}),
+        )
+        .await;
+    assert_eq!(
+        (reval.status, reval.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "rates")
+    );
+    assert!(
+        reval
+            .message()
+            .contains("no JPY rate on or before 2026-01-31"),
+        "{}",
+        reval.text
+    );
+    // Over-allocation through a new payment: refused whole.
+    let over = t.json(Method::POST, "/api/v1/payments", json!({"kind": "receipt", "party": "C-EU", "date": "2026-02-01",
+        "amount": "150", "exchange_rate": "1.1", "allocations": [{"document": inv["id"], "amount": "120"}]})).await;
+    assert_eq!(
+        (over.status, over.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "allocations[0].document")
+    );
+    assert_eq!(tb().await, before, "nothing was posted");
+    assert_eq!(t.count("audit").await, audit_before, "nothing was written");
+    // Given a closing rate, the revaluation goes ahead.
+    let ok = t
+        .json(
+            Method::POST,
+            "/api/v1/revaluations",
+            json!({"date": "2026-01-31", "rates": {"JPY": "0.0070"}}),
+        )
+        .await;
+    assert!(ok.status.is_success(), "{}", ok.text);
     invariants(&t).await;
 }
