@@ -135,7 +135,13 @@ pub(crate) use execute;
 
 /// The current time as stored: RFC 3339, UTC, microseconds.
 pub fn now_rfc3339() -> String {
-    let t = time::OffsetDateTime::now_utc();
+    rfc3339_micros(time::OffsetDateTime::now_utc())
+}
+
+/// An instant the way the store writes its clock (RFC 3339, UTC, microseconds), so stored
+/// times compare correctly as text.
+pub fn rfc3339_micros(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
         t.year(),

@@ -274,15 +274,5 @@ pub(crate) fn instant_text(t: time::OffsetDateTime) -> String {
 
 /// An instant as the store writes its own clock (microseconds), so the two compare as text.
 pub(crate) fn instant_micros(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.microsecond()
-    )
+    cartwright_store::rfc3339_micros(t)
 }

@@ -190,23 +190,10 @@ async fn roles_write_only_their_own_records(b: Backend) {
 }
 
 async fn passwords_and_tokens_are_stored_hashed_and_never_logged(b: Backend) {
-    use std::sync::{Arc, Mutex};
     use tracing::instrument::WithSubscriber;
 
-    #[derive(Clone, Default)]
-    struct Buf(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buf {
-        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(data);
-            Ok(data.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     let t = TestApp::spawn(b).await;
-    let buf = Buf::default();
+    let buf = crate::helpers::LogBuf::default();
     let writer = buf.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -243,7 +230,7 @@ async fn passwords_and_tokens_are_stored_hashed_and_never_logged(b: Backend) {
     }
     .with_subscriber(subscriber)
     .await;
-    let logs = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let logs = buf.text();
     assert!(logs.contains("request"), "the request was logged: {logs}");
     assert!(
         !logs.contains(password) && !logs.contains(&token),

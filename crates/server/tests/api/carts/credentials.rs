@@ -1,8 +1,6 @@
 //! The cart's key never leaves: not in API replies, logs, the sync log, the audit trail,
 //! nor the database in clear.
 
-use std::sync::{Arc, Mutex};
-
 use axum::http::Method;
 use cartwright_cart_emulators::{FULL_KEY, Fault};
 use cartwright_store::Backend;
@@ -12,19 +10,6 @@ use tracing::instrument::WithSubscriber;
 use super::{cart, fixture, run, tested};
 
 crate::on_both_backends!(the_cart_key_appears_in_no_reply_log_sync_log_or_audit_entry);
-
-#[derive(Clone, Default)]
-struct Buf(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Buf {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(data);
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Standard base64, for the form the key takes in an `Authorization: Basic` header.
 fn base64(data: &[u8]) -> String {
@@ -50,7 +35,7 @@ fn base64(data: &[u8]) -> String {
 
 async fn the_cart_key_appears_in_no_reply_log_sync_log_or_audit_entry(b: Backend) {
     let (t, shop) = fixture(b).await;
-    let buf = Buf::default();
+    let buf = crate::helpers::LogBuf::default();
     let writer = buf.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -95,7 +80,7 @@ async fn the_cart_key_appears_in_no_reply_log_sync_log_or_audit_entry(b: Backend
     }
     .with_subscriber(subscriber)
     .await;
-    let logs = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let logs = buf.text();
     assert!(
         logs.contains("cart sync error"),
         "the run's errors were logged: {logs}"
