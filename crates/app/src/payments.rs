@@ -30,6 +30,10 @@ pub enum PaymentKind {
     Refund,
     /// Money paid back by a vendor out of our credit with them (unallocated payments, vendor credits).
     VendorRefund,
+    /// What a customer owes, written off to an expense (bad debt, a small difference).
+    WriteOff,
+    /// What we owe a vendor, written off to income.
+    VendorWriteOff,
 }
 
 /// One allocation asked for: an invoice or bill and how much of it (default: as much as both sides allow).
@@ -77,6 +81,9 @@ pub struct PaymentInput {
     /// Settle the oldest open items automatically (ignored when `allocations` are given).
     #[serde(default)]
     pub auto_allocate: Option<bool>,
+    /// Write-offs only: the account that takes the amount (default: 7400 Write-offs).
+    #[serde(default)]
+    pub account: Option<String>,
 }
 
 /// Body of `…/allocate`: settle invoices or bills with a payment or credit.
@@ -119,14 +126,53 @@ pub struct OpenItem {
     pub base_residual: Decimal,
 }
 
+/// The account a write-off goes to: the one named (not a bank or control account), else
+/// 7400 Write-offs, opened on first use.
+async fn write_off_account(tx: &mut Tx, code: Option<&str>) -> Result<i64> {
+    if let Some(code) = code {
+        let a = tx
+            .account_by_code(code)
+            .await?
+            .ok_or_else(|| AppError::invalid("account", format!("unknown account '{code}'")))?;
+        if matches!(
+            a.account_type,
+            AccountType::Bank | AccountType::Receivable | AccountType::Payable
+        ) {
+            return Err(AppError::invalid(
+                "account",
+                format!(
+                    "account {code} is a bank or control account; write off to an expense or income account"
+                ),
+            ));
+        }
+        return Ok(a.id);
+    }
+    if let Some(id) = tx.role_account("write_off", None).await? {
+        return Ok(id);
+    }
+    Ok(tx
+        .insert_account(&cartwright_store::AccountRow {
+            code: "7400".into(),
+            name: "Write-offs".into(),
+            account_type: AccountType::Expense,
+            currency: None,
+            system_role: Some("write_off".into()),
+            active: true,
+        })
+        .await?
+        .id)
+}
+
 /// Whether a document settles (payments, credits) or is settled (invoices, bills).
 fn is_source(t: DocType) -> bool {
     matches!(
         t,
         DocType::CustomerReceipt
             | DocType::CreditNote
+            | DocType::CustomerWriteOff
             | DocType::VendorPayment
             | DocType::VendorCredit
+            | DocType::VendorWriteOff
     )
 }
 
@@ -169,7 +215,7 @@ async fn allocate_one(
         .map_err(|_| AppError::invalid(field, format!("unknown document {item_id}")))?;
     let receivable = matches!(
         source.doc_type,
-        DocType::CustomerReceipt | DocType::CreditNote
+        DocType::CustomerReceipt | DocType::CreditNote | DocType::CustomerWriteOff
     );
     let (wanted_item, refund) = if receivable {
         (DocType::SalesInvoice, DocType::CustomerRefund)
@@ -278,7 +324,27 @@ impl App {
             PaymentKind::Payment => (DocType::VendorPayment, PartyKind::Vendor, -1),
             PaymentKind::Refund => (DocType::CustomerRefund, PartyKind::Customer, -1),
             PaymentKind::VendorRefund => (DocType::VendorRefund, PartyKind::Vendor, 1),
+            // A write-off takes the place of the bank: Dr expense / Cr receivable, or
+            // Dr payable / Cr the account.
+            PaymentKind::WriteOff => (DocType::CustomerWriteOff, PartyKind::Customer, 1),
+            PaymentKind::VendorWriteOff => (DocType::VendorWriteOff, PartyKind::Vendor, -1),
         };
+        let write_off = matches!(
+            input.kind,
+            PaymentKind::WriteOff | PaymentKind::VendorWriteOff
+        );
+        if write_off && input.allocations.is_empty() && !input.auto_allocate.unwrap_or(false) {
+            return Err(AppError::invalid(
+                "allocations",
+                "a write-off names the invoices or bills it writes off (or set auto_allocate)",
+            ));
+        }
+        if !write_off && input.account.is_some() {
+            return Err(AppError::invalid(
+                "account",
+                "only a write-off takes an account; receipts, payments and refunds use bank_account",
+            ));
+        }
         let refund = matches!(input.kind, PaymentKind::Refund | PaymentKind::VendorRefund);
         let date = format_date(parse_date("date", &input.date)?);
         if input.amount <= Decimal::ZERO {
@@ -307,7 +373,39 @@ impl App {
             .await?
             .unwrap_or(2);
         let amount_minor = to_scaled(input.amount, mu, "amount")?;
+        // A write-off is measured at the carrying rate of what it writes off, so the whole
+        // carrying amount goes to the account and no exchange difference arises.
+        let carrying_rate = match (write_off, input.allocations.first()) {
+            (true, Some(a)) if input.exchange_rate.is_none() => Some(
+                load(&mut tx, a.document)
+                    .await
+                    .map_err(|_| {
+                        AppError::invalid(
+                            "allocations[0].document",
+                            format!("unknown document {}", a.document),
+                        )
+                    })?
+                    .exchange_rate,
+            ),
+            _ => None,
+        };
         let rate = if currency == company.base_currency {
+            Decimal::ONE
+        } else if let Some(r) = carrying_rate {
+            r
+        } else if write_off && input.exchange_rate.is_none() && input.allocations.is_empty() {
+            // Oldest first: the rate of the oldest open item.
+            let mut found = None;
+            for candidate in tx.party_open_candidates(party_id).await? {
+                let d = load(&mut tx, candidate).await?;
+                if is_item(d.doc_type) && residuals(&mut tx, candidate).await?.0 > 0 {
+                    found = Some(d.exchange_rate);
+                    break;
+                }
+            }
+            found
+                .ok_or_else(|| AppError::invalid("auto_allocate", "nothing is open to write off"))?
+        } else if currency == company.base_currency {
             Decimal::ONE
         } else if let Some(r) = input.exchange_rate {
             if r <= Decimal::ZERO {
@@ -320,27 +418,37 @@ impl App {
         } else {
             tx.rate_on(&currency, &date).await?.map(|r| r.rate).ok_or_else(|| AppError::invalid("exchange_rate", format!("no {currency} rate on or before {date}: record one or give exchange_rate")))?
         };
-        let bank = match input.bank_account.as_deref() {
-            Some(code) => {
-                let a = tx.account_by_code(code).await?.ok_or_else(|| {
-                    AppError::invalid("bank_account", format!("unknown account '{code}'"))
-                })?;
-                if a.account_type != AccountType::Bank
-                    || a.currency.as_deref() != Some(currency.as_str())
-                {
-                    return Err(AppError::invalid(
-                        "bank_account",
-                        format!("account {code} is not a {currency} bank account"),
-                    ));
-                }
-                a.id
+        let bank = if write_off {
+            if input.bank_account.is_some() {
+                return Err(AppError::invalid(
+                    "bank_account",
+                    "a write-off moves no money: give the account it goes to in account",
+                ));
             }
-            None => tx
-                .role_account("bank", Some(&currency))
-                .await?
-                .ok_or_else(|| {
-                    AppError::invalid("bank_account", format!("no {currency} bank account"))
-                })?,
+            write_off_account(&mut tx, input.account.as_deref()).await?
+        } else {
+            match input.bank_account.as_deref() {
+                Some(code) => {
+                    let a = tx.account_by_code(code).await?.ok_or_else(|| {
+                        AppError::invalid("bank_account", format!("unknown account '{code}'"))
+                    })?;
+                    if a.account_type != AccountType::Bank
+                        || a.currency.as_deref() != Some(currency.as_str())
+                    {
+                        return Err(AppError::invalid(
+                            "bank_account",
+                            format!("account {code} is not a {currency} bank account"),
+                        ));
+                    }
+                    a.id
+                }
+                None => tx
+                    .role_account("bank", Some(&currency))
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::invalid("bank_account", format!("no {currency} bank account"))
+                    })?,
+            }
         };
         let base_minor = to_scaled(round_half_away(input.amount * rate, bmu), bmu, "amount")?;
         let row = DocumentRow {
@@ -449,6 +557,13 @@ impl App {
             } else {
                 allocate_one(&mut tx, &payment, item, amount, &date, &field).await?;
             }
+        }
+        if write_off && residuals(&mut tx, id).await?.0 != 0 {
+            // A write-off never leaves a credit behind: it is exactly what it clears.
+            return Err(AppError::invalid(
+                "amount",
+                format!("{} is more than the open items it writes off", input.amount),
+            ));
         }
         let payment = load(&mut tx, id).await?;
         audit(

@@ -257,7 +257,9 @@ pub fn journal(input: &PostingInput<'_>) -> Result<Vec<JournalLine>, Unbalanced>
         | DocType::CustomerReceipt
         | DocType::VendorPayment
         | DocType::CustomerRefund
-        | DocType::VendorRefund => {}
+        | DocType::VendorRefund
+        | DocType::CustomerWriteOff
+        | DocType::VendorWriteOff => {}
     }
     let mut lines = b.lines;
     // Lines of one account and currency become one line, the way an accountant reads a journal

@@ -897,7 +897,7 @@ impl Tx {
             sqlx::query(
                 "SELECT DISTINCT d.party_id FROM documents d JOIN parties p ON p.id = d.party_id
                  WHERE p.kind = $1 AND d.status = 'SAVED' AND d.doc_date <= $2
-                 AND d.doc_type IN ('sales_invoice', 'credit_note', 'bill', 'vendor_credit', 'customer_receipt', 'vendor_payment', 'customer_refund', 'vendor_refund')
+                 AND d.doc_type IN ('sales_invoice', 'credit_note', 'bill', 'vendor_credit', 'customer_receipt', 'vendor_payment', 'customer_refund', 'vendor_refund', 'customer_write_off', 'vendor_write_off')
                  ORDER BY d.party_id"
             )
             .bind(kind)
@@ -912,7 +912,7 @@ impl Tx {
             self,
             sqlx::query(
                 "SELECT id FROM documents WHERE party_id = $1 AND status = 'SAVED'
-                 AND doc_type IN ('sales_invoice', 'credit_note', 'bill', 'vendor_credit', 'customer_receipt', 'vendor_payment', 'customer_refund', 'vendor_refund')
+                 AND doc_type IN ('sales_invoice', 'credit_note', 'bill', 'vendor_credit', 'customer_receipt', 'vendor_payment', 'customer_refund', 'vendor_refund', 'customer_write_off', 'vendor_write_off')
                  ORDER BY doc_date, id"
             )
             .bind(party_id),

@@ -56,6 +56,10 @@ pub enum DocType {
     CustomerRefund,
     /// Money paid back by a vendor out of our credit with them.
     VendorRefund,
+    /// What a customer owes, written off (bad debt, small difference).
+    CustomerWriteOff,
+    /// What we owe a vendor, written off.
+    VendorWriteOff,
 }
 
 str_enum!(DocType {
@@ -65,11 +69,12 @@ str_enum!(DocType {
     StockTransfer => "stock_transfer", StockAdjustment => "stock_adjustment", AssemblyBuild => "assembly_build",
     CustomerReceipt => "customer_receipt", VendorPayment => "vendor_payment",
     CustomerRefund => "customer_refund", VendorRefund => "vendor_refund",
+    CustomerWriteOff => "customer_write_off", VendorWriteOff => "vendor_write_off",
 });
 
 impl DocType {
     /// Every type.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 19] = [
         Self::Quote,
         Self::SalesOrder,
         Self::Dispatch,
@@ -87,6 +92,8 @@ impl DocType {
         Self::VendorPayment,
         Self::CustomerRefund,
         Self::VendorRefund,
+        Self::CustomerWriteOff,
+        Self::VendorWriteOff,
     ];
 
     /// Who the document is with: customers, vendors, or nobody (stock documents).
@@ -99,13 +106,15 @@ impl DocType {
             | Self::SalesInvoice
             | Self::CreditNote
             | Self::CustomerReceipt
-            | Self::CustomerRefund => Some(PartyKind::Customer),
+            | Self::CustomerRefund
+            | Self::CustomerWriteOff => Some(PartyKind::Customer),
             Self::PurchaseOrder
             | Self::ItemReceipt
             | Self::Bill
             | Self::VendorCredit
             | Self::VendorPayment
-            | Self::VendorRefund => Some(PartyKind::Vendor),
+            | Self::VendorRefund
+            | Self::VendorWriteOff => Some(PartyKind::Vendor),
             Self::StockTransfer | Self::StockAdjustment | Self::AssemblyBuild => None,
         }
     }
@@ -138,6 +147,8 @@ impl DocType {
             Self::VendorPayment => "PAY-",
             Self::CustomerRefund => "RFD-",
             Self::VendorRefund => "VRF-",
+            Self::CustomerWriteOff => "WO-",
+            Self::VendorWriteOff => "VWO-",
         }
     }
 
@@ -150,7 +161,12 @@ impl DocType {
     pub fn is_payment(self) -> bool {
         matches!(
             self,
-            Self::CustomerReceipt | Self::VendorPayment | Self::CustomerRefund | Self::VendorRefund
+            Self::CustomerReceipt
+                | Self::VendorPayment
+                | Self::CustomerRefund
+                | Self::VendorRefund
+                | Self::CustomerWriteOff
+                | Self::VendorWriteOff
         )
     }
 }

@@ -22,6 +22,7 @@ crate::on_both_backends!(
     a_rate_quoted_as_foreign_per_base_converts_eur_400_at_1_20_to_usd_333_33,
     refunds_pay_out_a_credit_with_the_exchange_difference,
     a_payment_into_another_currency_s_bank_or_a_revaluation_without_a_rate_is_refused_and_stores_nothing,
+    write_offs_clear_what_is_left_at_its_carrying_amount,
 );
 
 async fn invoice(t: &TestApp, party: &str, price: &str) -> Value {
@@ -859,5 +860,97 @@ async fn a_payment_into_another_currency_s_bank_or_a_revaluation_without_a_rate_
         )
         .await;
     assert!(ok.status.is_success(), "{}", ok.text);
+    invariants(&t).await;
+}
+
+async fn write_offs_clear_what_is_left_at_its_carrying_amount(b: Backend) {
+    let t = fixture(b).await;
+    // EUR 100.00 at 1.10 (USD 110.00); EUR 95.00 received at 1.20 (USD 114.00, gain 9.50).
+    let inv = invoice(&t, "C-EU", "100").await;
+    pay(&t, json!({"kind": "receipt", "party": "C-EU", "date": "2026-02-01", "amount": "95", "exchange_rate": "1.20",
+        "allocations": [{"document": inv["id"]}]})).await;
+    // The last EUR 5.00 is written off at its carrying amount: USD 5.50, no exchange difference.
+    let wo = pay(
+        &t,
+        json!({"kind": "write_off", "party": "C-EU", "date": "2026-03-01", "amount": "5",
+        "allocations": [{"document": inv["id"]}]}),
+    )
+    .await;
+    assert_eq!(
+        (
+            wo["doc_type"].as_str(),
+            wo["number"].as_str(),
+            wo["base_total"].as_str()
+        ),
+        (Some("customer_write_off"), Some("WO-000001"), Some("5.50"))
+    );
+    assert_eq!(
+        entries(&t, &wo).await,
+        [e("7400", "5.50", "0.00"), e("1100", "0.00", "5.50")]
+    );
+    assert_eq!(
+        t.get("/api/v1/open-items?customer=C-EU").await.body,
+        json!([])
+    );
+    assert_eq!(control(&t, "receivable").await, 0);
+    // A vendor's last cent, written off to a named income account.
+    t.create(
+        "/api/v1/accounts",
+        json!({"code": "4900", "name": "Sundry income", "account_type": "other_income"}),
+    )
+    .await;
+    let bill = invoice(&t, "V-US", "30").await;
+    pay(&t, json!({"kind": "payment", "party": "V-US", "date": "2026-02-01", "amount": "29.99", "allocations": [{"document": bill["id"]}]})).await;
+    let vwo = pay(&t, json!({"kind": "vendor_write_off", "party": "V-US", "date": "2026-02-02", "amount": "0.01", "account": "4900", "auto_allocate": true})).await;
+    assert_eq!(
+        entries(&t, &vwo).await,
+        [e("4900", "0.00", "0.01"), e("2000", "0.01", "0.00")]
+    );
+    assert_eq!(
+        t.get("/api/v1/open-items?vendor=V-US").await.body,
+        json!([])
+    );
+    // Refused: no item named, a bank or control account, a bank account given, more than is open.
+    for (body, field) in [
+        (
+            json!({"kind": "write_off", "party": "C-US", "date": "2026-02-03", "amount": "1"}),
+            "allocations",
+        ),
+        (
+            json!({"kind": "write_off", "party": "C-US", "date": "2026-02-03", "amount": "1", "account": "1100", "auto_allocate": true}),
+            "account",
+        ),
+        (
+            json!({"kind": "write_off", "party": "C-US", "date": "2026-02-03", "amount": "1", "bank_account": "1000", "auto_allocate": true}),
+            "bank_account",
+        ),
+        (
+            json!({"kind": "receipt", "party": "C-US", "date": "2026-02-03", "amount": "1", "account": "7400"}),
+            "account",
+        ),
+    ] {
+        let a = t.json(Method::POST, "/api/v1/payments", body.clone()).await;
+        assert_eq!(
+            (a.status, a.field()),
+            (StatusCode::UNPROCESSABLE_ENTITY, field),
+            "{body}: {}",
+            a.text
+        );
+    }
+    let us = invoice(&t, "C-US", "10").await;
+    let over = t
+        .json(
+            Method::POST,
+            "/api/v1/payments",
+            json!({"kind": "write_off", "party": "C-US", "date": "2026-02-03", "amount": "11",
+        "allocations": [{"document": us["id"], "amount": "11"}]}),
+        )
+        .await;
+    assert_eq!(
+        (over.status, over.field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "allocations[0].document"),
+        "{}",
+        over.text
+    );
     invariants(&t).await;
 }
