@@ -405,8 +405,6 @@ impl App {
             }
             found
                 .ok_or_else(|| AppError::invalid("auto_allocate", "nothing is open to write off"))?
-        } else if currency == company.base_currency {
-            Decimal::ONE
         } else if let Some(r) = input.exchange_rate {
             if r <= Decimal::ZERO {
                 return Err(AppError::invalid(
