@@ -97,8 +97,9 @@ pub struct CartWrite {
 pub struct CartOrderRow {
     /// The cart's order id.
     pub remote_id: String,
-    /// Our document.
-    pub document_id: i64,
+    /// Our document (`None` once a PENDING one was deleted: the link stays, so the
+    /// order is not imported again).
+    pub document_id: Option<i64>,
     /// The cart's display reference.
     pub reference: String,
     /// The cart's last change (UTC).
@@ -212,7 +213,7 @@ fn cart_from(r: &dyn DbRow) -> Result<CartRow> {
 fn cart_order_from(r: &dyn DbRow) -> Result<CartOrderRow> {
     Ok(CartOrderRow {
         remote_id: r.string("remote_id")?,
-        document_id: r.i64("document_id")?,
+        document_id: r.opt_i64("document_id")?,
         reference: r.string("reference")?,
         remote_updated: r.opt_string("remote_updated")?,
         remote_status: r.string("remote_status")?,

@@ -271,8 +271,20 @@ impl App {
             if existing.remote_status == status {
                 return Ok(Imported::Unchanged);
             }
+            let Some(document_id) = existing.document_id else {
+                // Its document was deleted here: remember the status, import nothing.
+                tx.update_cart_order(
+                    cart.id,
+                    &o.remote_id,
+                    status,
+                    updated.map(instant_text).as_deref(),
+                )
+                .await?;
+                tx.commit().await?;
+                return Ok(Imported::StatusChanged);
+            };
             // Record the change; nothing saved is altered but the memo.
-            let doc = crate::documents::load_in(&mut tx, existing.document_id).await?;
+            let doc = crate::documents::load_in(&mut tx, document_id).await?;
             let note = format!(
                 "Cart status changed from {} to {} ({}) at {}",
                 if existing.remote_status.is_empty() {
@@ -289,7 +301,7 @@ impl App {
             } else {
                 format!("{}\n{note}", doc.memo)
             };
-            tx.set_document_memo(existing.document_id, &memo).await?;
+            tx.set_document_memo(document_id, &memo).await?;
             tx.update_cart_order(
                 cart.id,
                 &o.remote_id,
@@ -297,12 +309,12 @@ impl App {
                 updated.map(instant_text).as_deref(),
             )
             .await?;
-            let after = crate::documents::load_in(&mut tx, existing.document_id).await?;
+            let after = crate::documents::load_in(&mut tx, document_id).await?;
             crate::audit(
                 &mut tx,
                 &who,
                 "documents",
-                existing.document_id,
+                document_id,
                 "cart_status",
                 Some(&doc),
                 Some(&after),
@@ -457,7 +469,7 @@ impl App {
         }
         let link = CartOrderRow {
             remote_id: o.remote_id.clone(),
-            document_id: doc.id,
+            document_id: Some(doc.id),
             reference: o.reference.clone(),
             remote_updated: updated.map(instant_text),
             remote_status: status.to_string(),

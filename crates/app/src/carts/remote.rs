@@ -41,13 +41,13 @@ pub struct CartOrderView {
     pub remote_id: String,
     /// The cart's reference.
     pub reference: String,
-    /// Our document.
-    pub document_id: i64,
+    /// Our document (absent once a PENDING one was deleted).
+    pub document_id: Option<i64>,
     /// Its number once saved.
     pub document_number: Option<String>,
     /// Its type.
     pub document_type: String,
-    /// PENDING, SAVED or VOID.
+    /// PENDING, SAVED, VOID, or DELETED (deleted while PENDING; not imported again).
     pub document_status: String,
     /// Cart status last seen (open, paid, shipped, cancelled).
     pub cart_status: String,
@@ -291,15 +291,24 @@ impl App {
         super::load(&mut tx, id).await?;
         let mut out = Vec::new();
         for o in tx.cart_orders(id, 500).await? {
-            let doc = crate::documents::load_in(&mut tx, o.document_id).await?;
+            let doc = match o.document_id {
+                Some(d) => Some(crate::documents::load_in(&mut tx, d).await?),
+                None => None,
+            };
             let mu = tx.currency(&o.currency).await?.map_or(2, |c| c.minor_units);
             out.push(CartOrderView {
                 remote_id: o.remote_id,
                 reference: o.reference,
                 document_id: o.document_id,
-                document_number: doc.number,
-                document_type: doc.doc_type.as_str().to_string(),
-                document_status: doc.status.as_str().to_string(),
+                document_number: doc.as_ref().and_then(|d| d.number.clone()),
+                document_type: doc
+                    .as_ref()
+                    .map(|d| d.doc_type.as_str().to_string())
+                    .unwrap_or_default(),
+                // A PENDING document deleted here keeps its link, so the order is not imported again.
+                document_status: doc
+                    .as_ref()
+                    .map_or_else(|| "DELETED".to_string(), |d| d.status.as_str().to_string()),
                 cart_status: o.remote_status,
                 cart_total: cartwright_core::money::from_scaled(o.cart_total_minor, mu),
                 document_total: cartwright_core::money::from_scaled(o.document_total_minor, mu),
@@ -554,7 +563,7 @@ impl App {
             let document_id = tx
                 .cart_order(cart.id, &f.remote_id)
                 .await?
-                .map(|o| o.document_id);
+                .and_then(|o| o.document_id);
             items.push(match f.record {
                 Ok(o) => RemoteOrderView {
                     remote_id: o.remote_id,

@@ -95,6 +95,22 @@ async fn load(tx: &mut Tx, id: i64) -> Result<Document> {
     Ok(doc)
 }
 
+/// Queues stock pushes for a document's items: PENDING cart orders count against what
+/// carts may sell, so editing, deleting or saving one changes the figure even when no
+/// stock level moves.
+async fn touch_cart_stock(tx: &mut Tx, doc: &Document) -> Result<()> {
+    let mut ids = Vec::new();
+    for l in &doc.lines {
+        if let Some(id) = tx.item_id(&l.item).await? {
+            ids.push(id);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    tx.enqueue_stock(&ids).await?;
+    Ok(())
+}
+
 /// One document, read inside the caller's transaction.
 pub(crate) async fn load_in(tx: &mut Tx, id: i64) -> Result<Document> {
     load(tx, id).await
@@ -244,6 +260,8 @@ impl App {
         let row = resolve::document_row(&mut tx, input).await?;
         tx.replace_pending_document(id, version, &row).await?;
         let after = load(&mut tx, id).await?;
+        touch_cart_stock(&mut tx, &before).await?;
+        touch_cart_stock(&mut tx, &after).await?;
         audit(
             &mut tx,
             who,
@@ -266,6 +284,7 @@ impl App {
         if before.status != DocStatus::Pending || !tx.delete_pending_document(id).await? {
             return Err(not_pending(&before, "deleted; void it instead"));
         }
+        touch_cart_stock(&mut tx, &before).await?;
         audit(&mut tx, who, "documents", id, "delete", Some(&before), None).await?;
         tx.commit().await?;
         Ok(())
@@ -308,6 +327,7 @@ impl App {
         let version = version.unwrap_or(before.version);
         crate::ledger::check_open(&mut tx, "date", &before.date).await?;
         effects::apply(&mut tx, &before).await?;
+        touch_cart_stock(&mut tx, &before).await?;
         let number = tx.next_number(before.doc_type).await?;
         tx.mark_saved(id, version, &number).await?;
         let after = load(&mut tx, id).await?;

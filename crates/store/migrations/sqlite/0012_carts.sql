@@ -55,7 +55,7 @@ CREATE TABLE cart_orders (
     id INTEGER PRIMARY KEY,
     cart_id INTEGER NOT NULL REFERENCES carts(id) ON DELETE CASCADE,
     remote_id TEXT NOT NULL,
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
     reference TEXT NOT NULL DEFAULT '',
     remote_updated TEXT,
     remote_status TEXT NOT NULL DEFAULT '',

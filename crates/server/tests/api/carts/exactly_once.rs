@@ -51,6 +51,19 @@ async fn reading_the_same_orders_again_and_rewinding_the_window_import_nothing_t
     let again = run(&t, &c).await;
     assert_eq!(again["counts"]["orders_created"], 0, "{again}");
     assert_eq!(imported_ids(&t, &c).await, all);
+    // A PENDING order deleted here (a spam order, say) stays imported: it does not come back.
+    let tab = super::orders(&t, &c).await;
+    let first = tab.iter().find(|o| o["remote_id"] == "1").unwrap();
+    let del = t
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/documents/{}", first["document_id"]),
+            Some(&t.admin),
+            None,
+            vec![],
+        )
+        .await;
+    assert!(del.status.is_success(), "{}", del.text);
     // Rewind Last Order from to before every order: everything is read again, nothing stored twice.
     let cur = t.get(&format!("/api/v1/carts/{}", c["id"])).await.body;
     let rewound = t
@@ -71,6 +84,16 @@ async fn reading_the_same_orders_again_and_rewinding_the_window_import_nothing_t
     assert_eq!(r["counts"]["orders_read"], all.len() as u64, "{r}");
     assert_eq!(r["counts"]["orders_skipped"], all.len() as u64, "{r}");
     assert_eq!(imported_ids(&t, &c).await, all);
+    let tab = super::orders(&t, &c).await;
+    let first = tab.iter().find(|o| o["remote_id"] == "1").unwrap();
+    assert_eq!(
+        (
+            first["document_status"].as_str(),
+            first["document_id"].is_null()
+        ),
+        (Some("DELETED"), true),
+        "{first}"
+    );
     // Last Order from never moves back on its own and never jumps to "now".
     let after = t.get(&format!("/api/v1/carts/{}", c["id"])).await.body;
     assert_eq!(

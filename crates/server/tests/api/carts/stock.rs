@@ -111,6 +111,20 @@ async fn stock_changes_reach_the_cart_within_seconds_and_bursts_coalesce(b: Back
         a["available"], 78,
         "the explanation matches the pushed number: {a}"
     );
+    // Deleting the PENDING cart order frees its poster: no stock moved, yet the cart hears.
+    let tab = super::orders(&t, &c).await;
+    let pending = tab.iter().find(|o| o["remote_id"] == "2").unwrap();
+    let del = t
+        .send(
+            axum::http::Method::DELETE,
+            &format!("/api/v1/documents/{}", pending["document_id"]),
+            Some(&t.admin),
+            None,
+            vec![],
+        )
+        .await;
+    assert!(del.status.is_success(), "{}", del.text);
+    wait_for("the freed unit", || shop.stock(3, 0) == 79).await;
     // Stopped: changes wait in the outbox and are not pushed.
     act(&t, &c, "sync/stop", json!({})).await;
     let adj = doc(
@@ -121,7 +135,7 @@ async fn stock_changes_reach_the_cart_within_seconds_and_bursts_coalesce(b: Back
     .await;
     save(&t, &adj).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
-    assert_eq!(shop.stock(3, 0), 78, "no pushes while STOPPED");
+    assert_eq!(shop.stock(3, 0), 79, "no pushes while STOPPED");
     scheduler.abort();
 }
 
