@@ -774,14 +774,19 @@ impl App {
         match existing {
             None => self.create_cart(&who, &input).await,
             Some(id) => {
-                // The emulator listens on a new port each start: follow it, keep the rest.
+                // The emulator listens on a new port each start: follow it, keep the rest,
+                // and if the cart was RUNNING, test it again and carry on.
                 let cur = self.cart(&who, id).await?;
                 input.cart_type = None;
                 input.from_cart = None;
                 input.to_cart = None;
                 input.interval_minutes = None;
                 input.version = Some(cur.version);
-                self.update_cart(&who, id, &input).await
+                let moved = self.update_cart(&who, id, &input).await?;
+                if cur.from_cart.status == "RUNNING" && self.test_cart(&who, id).await?.passed {
+                    return self.start_cart(&who, id).await;
+                }
+                Ok(moved)
             }
         }
     }

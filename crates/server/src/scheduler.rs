@@ -31,6 +31,9 @@ impl InFlight {
 pub fn spawn_scheduler(app: App, tick: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let flights = InFlight::default();
+        // Carts this scheduler has run: a RUNNING cart is run at once when first seen, so a
+        // restarted server catches up on what arrived while it was down.
+        let mut seen: HashSet<i64> = HashSet::new();
         let mut every = tokio::time::interval(tick);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -43,7 +46,9 @@ pub fn spawn_scheduler(app: App, tick: Duration) -> tokio::task::JoinHandle<()> 
                 }
             };
             for id in ids {
-                if app.cart_due(id).await.unwrap_or(false) && flights.claim((id, true)) {
+                let due = !seen.contains(&id) || app.cart_due(id).await.unwrap_or(false);
+                if due && flights.claim((id, true)) {
+                    seen.insert(id);
                     let (app, flights) = (app.clone(), flights.clone());
                     tokio::spawn(async move {
                         match app.run_cart(id, "schedule").await {

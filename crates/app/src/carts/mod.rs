@@ -363,6 +363,10 @@ impl App {
         let secret = self.secrets.open(&after.secret_enc)?;
         if after.tested_fingerprint.as_deref() != Some(fingerprint(&after, &secret).as_str()) {
             tx.set_cart_tested(id, None, None).await?;
+            if after.status == "RUNNING" {
+                // Untested settings are never synchronised: auto-sync stops until a new test.
+                tx.set_cart_status(id, "STOPPED").await?;
+            }
             after = load(&mut tx, id).await?;
         }
         let (b, a) = (to_view(&before), to_view(&after));

@@ -203,6 +203,34 @@ fn demo_brings_up_health_login_and_demo_items() {
     assert!(!orders.is_empty(), "the scheduler imported the demo orders");
     assert_eq!(orders[0]["document_status"], "PENDING");
     drop(child);
+    // Started again on the same file: the shop is on a new port, the cart follows it,
+    // passes its test again and is still RUNNING.
+    let mut again = cartwright(&dir.path().join("demo.sqlite"))
+        .args(["demo", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = again.stdout.take().unwrap();
+    let _again = Running(again);
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = loop {
+        let line = lines.next().expect("demo printed its URL").unwrap();
+        if let Some(url) = line.trim().strip_prefix("URL:") {
+            break url.trim().trim_start_matches("http://").to_owned();
+        }
+    };
+    let (_, body) = http(&addr, "POST", "/api/v1/auth/token", None, Some(&login));
+    let token = json(&body)["token"].as_str().unwrap().to_owned();
+    let (_, body) = http(
+        &addr,
+        "GET",
+        &format!("/api/v1/carts/{id}"),
+        Some(&token),
+        None,
+    );
+    let cart = json(&body);
+    assert_eq!(cart["from_cart"]["status"], "RUNNING", "{cart}");
+    assert_eq!(cart["connection"]["tested"], true, "{cart}");
 }
 
 #[test]

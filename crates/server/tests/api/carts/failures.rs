@@ -87,9 +87,10 @@ async fn test_connection_names_each_failure_and_blocks_auto_sync(b: Backend) {
     assert_eq!(r["reason"], "cart_error", "{r}");
     assert!(r["message"].as_str().unwrap().contains("disabled"), "{r}");
     shop.set_webservice_enabled(true);
-    // Passing, then changing the URL, asks for a new test.
+    // Passing, then changing the URL while RUNNING, asks for a new test and stops auto-sync.
     let ok = cart(&t, &shop, json!({"name": "good"})).await;
     tested(&t, &ok).await;
+    act(&t, &ok, "sync/start", json!({})).await;
     let cur = t.get(&format!("/api/v1/carts/{}", ok["id"])).await.body;
     assert_eq!(cur["connection"]["tested"], true);
     let changed = t
@@ -103,6 +104,10 @@ async fn test_connection_names_each_failure_and_blocks_auto_sync(b: Backend) {
     assert_eq!(
         changed.body["connection"]["tested"], false,
         "a new URL needs a new test"
+    );
+    assert_eq!(
+        changed.body["from_cart"]["status"], "STOPPED",
+        "untested settings are not synchronised"
     );
     let start = t
         .json(

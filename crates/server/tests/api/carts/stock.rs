@@ -14,6 +14,7 @@ use crate::documents::{doc, save};
 crate::on_both_backends!(
     stock_changes_reach_the_cart_within_seconds_and_bursts_coalesce,
     a_cut_off_xml_reply_to_a_stock_update_is_retried_safely,
+    a_running_cart_resumes_when_the_server_starts_again,
 );
 
 async fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
@@ -185,4 +186,52 @@ async fn a_cut_off_xml_reply_to_a_stock_update_is_retried_safely(b: Backend) {
         again["counts"]["stock_pushes"], 0,
         "nothing left in the outbox: {again}"
     );
+}
+
+async fn a_running_cart_resumes_when_the_server_starts_again(b: Backend) {
+    let (t, shop) = fixture(b).await;
+    let c = cart(&t, &shop, json!({})).await;
+    tested(&t, &c).await;
+    act(&t, &c, "sync/start", json!({})).await;
+    // The first server runs the cart once, then stops (as a process would on shutdown).
+    let first = cartwright_server::spawn_scheduler(
+        t.app.clone().with_node("first"),
+        Duration::from_millis(100),
+    );
+    let start = Instant::now();
+    while super::orders(&t, &c).await.len() < 4 {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the first server imported nothing"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    first.abort();
+    // A new order while no server runs; the cart is still RUNNING in the database.
+    shop.advance(60);
+    let new_id = shop.add_order(cartwright_cart_emulators::NewOrder {
+        rows: vec![cartwright_cart_emulators::NewOrderRow {
+            product_id: 2,
+            quantity: 1,
+            unit_price_tax_excl: "11.9".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    let cur = t.get(&format!("/api/v1/carts/{}", c["id"])).await.body;
+    assert_eq!(cur["from_cart"]["status"], "RUNNING");
+    // The next server catches up at once, without waiting for the 10-minute interval.
+    let next = cartwright_server::spawn_scheduler(
+        t.app.clone().with_node("second"),
+        Duration::from_millis(100),
+    );
+    let start = Instant::now();
+    while !super::imported_ids(&t, &c).await.contains(&new_id) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the restarted server did not resume the cart"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    next.abort();
 }
