@@ -207,7 +207,7 @@ impl App {
             tx.release_cart_lease(id, &self.node).await?;
             tx.commit().await?;
         }
-        if result == "errors" {
+        if result == "errors" && self.news_in(&cart, run_id, &log).await? {
             self.notify(&cart, run_id, &log).await?;
         }
         let mut tx = self.store.read().await?;
@@ -424,6 +424,27 @@ impl App {
             return Err(AppError::Conflict(e.message.clone()));
         }
         Ok(log.counts)
+    }
+
+    /// Whether this run's errors differ from the previous run's: the same failure every
+    /// minute is mailed once, not once a minute.
+    async fn news_in(&self, cart: &CartRow, run_id: i64, log: &Log) -> Result<bool> {
+        let mut tx = self.store.read().await?;
+        let previous = tx
+            .runs(cart.id, 2)
+            .await?
+            .into_iter()
+            .find(|r| r.id != run_id);
+        let Some(previous) = previous else {
+            return Ok(true);
+        };
+        let before: Vec<RunError> = serde_json::from_str(&previous.errors).unwrap_or_default();
+        let key = |e: &RunError| format!("{}\u{0}{}", e.what, e.message);
+        let mut a: Vec<String> = before.iter().map(key).collect();
+        let mut b: Vec<String> = log.errors.iter().map(key).collect();
+        a.sort();
+        b.sort();
+        Ok(a != b)
     }
 
     /// Sends the run's errors to the cart's notification address (when mail is set up).

@@ -292,6 +292,16 @@ async fn faults_are_retried_waited_for_logged_and_e_mailed_and_nothing_is_lost(b
     }
     let mails = sink.messages();
     assert_eq!(mails.len(), 3, "one mail per run with errors: {mails:?}");
+    // The same failure again is not mailed again.
+    shop.push_fault("/api/orders", Fault::Delay(Duration::from_secs(3)));
+    let r4 = run(&t, &c).await;
+    assert_eq!(r4["errors"], r3["errors"], "the same error as the last run");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        sink.messages().len(),
+        3,
+        "no second mail for the same failure"
+    );
     assert!(mails[0].contains("To: ops@test.local"), "{}", mails[0]);
     assert!(
         mails[0].contains("HTTP 500") && mails[0].contains("rate limited"),
