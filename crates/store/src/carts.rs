@@ -521,6 +521,23 @@ impl Tx {
         ))
     }
 
+    /// The cart's ids for one local record.
+    pub async fn cart_remote_ids(
+        &mut self,
+        cart: i64,
+        entity: &str,
+        local_id: i64,
+    ) -> Result<Vec<String>> {
+        Ok(fetch_all!(
+            self,
+            sqlx::query("SELECT remote_id FROM cart_links WHERE cart_id = $1 AND entity = $2 AND local_id = $3 ORDER BY remote_id")
+                .bind(cart)
+                .bind(entity)
+                .bind(local_id),
+            |r: &dyn DbRow| r.string("remote_id")
+        ))
+    }
+
     /// Ties (or re-ties) a cart record to a local one.
     pub async fn set_cart_link(
         &mut self,

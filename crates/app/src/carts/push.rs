@@ -108,13 +108,7 @@ impl App {
                     } else {
                         "item"
                     };
-                    let remotes: Vec<String> = tx
-                        .cart_links(cart.id, entity)
-                        .await?
-                        .into_iter()
-                        .filter(|(_, local, _)| *local == row.local_id)
-                        .map(|(r, _, _)| r)
-                        .collect();
+                    let remotes = tx.cart_remote_ids(cart.id, entity, row.local_id).await?;
                     (
                         remotes,
                         format!("{} push for {} {}", row.kind, entity, row.local_id),

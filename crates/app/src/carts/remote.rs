@@ -378,13 +378,7 @@ impl App {
                     .item(item_id)
                     .await?
                     .ok_or_else(|| AppError::not_found("item", item_id))?;
-                let links: Vec<String> = tx
-                    .cart_links(id, "item")
-                    .await?
-                    .into_iter()
-                    .filter(|l| l.1 == item_id)
-                    .map(|l| l.0)
-                    .collect();
+                let links = tx.cart_remote_ids(id, "item", item_id).await?;
                 let avail = available_in(&mut tx, &cart, item_id).await?;
                 (item, links, avail)
             };
@@ -506,13 +500,7 @@ impl App {
                     .party(PartyKind::Customer, pid)
                     .await?
                     .ok_or_else(|| AppError::not_found("customer", pid))?;
-                let links: Vec<String> = tx
-                    .cart_links(id, "customer")
-                    .await?
-                    .into_iter()
-                    .filter(|l| l.1 == pid)
-                    .map(|l| l.0)
-                    .collect();
+                let links = tx.cart_remote_ids(id, "customer", pid).await?;
                 (p, links)
             };
             if party.email.is_empty() {
