@@ -401,12 +401,11 @@ impl Tx {
 
     /// The cart id with this name (any case).
     pub async fn cart_id_by_name(&mut self, name: &str) -> Result<Option<i64>> {
-        fetch_opt!(
+        Ok(fetch_opt!(
             self,
             sqlx::query("SELECT id FROM carts WHERE lower(name) = lower($1)").bind(name),
             |r: &dyn DbRow| r.i64("id")
-        )
-        .map_or(Ok(None), |v| Ok(Some(v)))
+        ))
     }
 
     /// Sets STOPPED/RUNNING.
@@ -628,16 +627,6 @@ impl Tx {
                 .bind(limit),
             cart_order_from
         ))
-    }
-
-    /// Is this document an imported cart order?
-    pub async fn is_cart_order(&mut self, document_id: i64) -> Result<bool> {
-        Ok(fetch_opt!(
-            self,
-            sqlx::query("SELECT id FROM cart_orders WHERE document_id = $1").bind(document_id),
-            |r: &dyn DbRow| r.i64("id")
-        )
-        .is_some())
     }
 
     /// Records (or re-records) a failed import.

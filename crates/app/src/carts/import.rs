@@ -4,7 +4,7 @@ use cartwright_carts::{RemoteAddress, RemoteCustomer, RemoteOrder};
 use cartwright_core::{
     document::{DocumentInput, LineInput},
     item::{ItemInput, ItemType},
-    money::{TAX_RATE_SCALE, to_scaled},
+    money::to_scaled,
     party::{Address, PartyInput, PartyKind},
     tax::TaxCodeInput,
 };
@@ -57,8 +57,10 @@ fn address(a: &RemoteAddress) -> Address {
 
 /// The tax rate that turns `excl` into `incl`: an existing code's rate that reproduces
 /// the cart's figure to the cent, else the rate rounded to two places.
+/// `codes` are the active tax codes, read once per order; a code created here joins them.
 async fn tax_code_for(
     tx: &mut Tx,
+    codes: &mut Vec<cartwright_core::tax::TaxCode>,
     excl: Decimal,
     incl: Decimal,
     prefer: Option<&str>,
@@ -68,16 +70,11 @@ async fn tax_code_for(
     } else {
         ((incl / excl) - Decimal::ONE) * Decimal::ONE_HUNDRED
     };
-    let q = ListQuery {
-        active: Some(true),
-        limit: 500,
-        ..ListQuery::default()
-    };
-    let mut codes = tx.list_tax_codes(&q).await?.items;
     // The item's own code first, so a tie goes to it.
-    codes.sort_by_key(|c| Some(c.code.as_str()) != prefer);
+    let mut order: Vec<&cartwright_core::tax::TaxCode> = codes.iter().collect();
+    order.sort_by_key(|c| Some(c.code.as_str()) != prefer);
     let cents = |v: Decimal| v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    for c in &codes {
+    for c in order {
         let fits = if excl.is_zero() {
             c.rate_percent.is_zero()
         } else {
@@ -102,9 +99,8 @@ async fn tax_code_for(
             version: None,
         };
         let row = App::tax_code_row(tx, &input).await?;
-        tx.insert_tax_code(&row).await?;
+        codes.push(tx.insert_tax_code(&row).await?);
     }
-    let _ = to_scaled(rate, TAX_RATE_SCALE, "rate");
     Ok(code)
 }
 
@@ -340,6 +336,12 @@ impl App {
             - o.discounts_incl;
         let with_tax = gross.round_dp(mu) == o.total_incl.round_dp(mu);
         let price = |excl: Decimal, incl: Decimal| if with_tax { incl } else { excl };
+        let q = ListQuery {
+            active: Some(true),
+            limit: 500,
+            ..ListQuery::default()
+        };
+        let mut codes = tx.list_tax_codes(&q).await?.items;
         let mut lines = Vec::new();
         for (n, l) in o.lines.iter().enumerate() {
             let (item, description) = match self
@@ -371,6 +373,7 @@ impl App {
             };
             let tax = tax_code_for(
                 &mut tx,
+                &mut codes,
                 l.unit_price_excl,
                 l.unit_price_incl,
                 own_tax.as_deref(),
@@ -398,7 +401,8 @@ impl App {
                 "Shipping (from shopping carts)",
             )
             .await?;
-            let tax = tax_code_for(&mut tx, o.shipping_excl, o.shipping_incl, None).await?;
+            let tax =
+                tax_code_for(&mut tx, &mut codes, o.shipping_excl, o.shipping_incl, None).await?;
             lines.push(charge_line(
                 SHIPPING_ITEM,
                 "Shipping",
@@ -414,7 +418,14 @@ impl App {
                 "Discounts and coupons (from shopping carts)",
             )
             .await?;
-            let tax = tax_code_for(&mut tx, o.discounts_excl, o.discounts_incl, None).await?;
+            let tax = tax_code_for(
+                &mut tx,
+                &mut codes,
+                o.discounts_excl,
+                o.discounts_incl,
+                None,
+            )
+            .await?;
             lines.push(charge_line(
                 DISCOUNT_ITEM,
                 "Discounts and coupons",

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use super::{
     available::available_in,
-    import::{Imported, cart_actor},
+    import::Imported,
     push::{customer_out, item_out},
     sync::{Log, RunCounts, RunError},
 };
@@ -1019,7 +1019,6 @@ impl App {
                 Err(e) => log.error(what, e.to_string(), None),
             }
         }
-        let _ = cart_actor(&cart);
         Ok(log.into())
     }
 
