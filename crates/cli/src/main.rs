@@ -40,6 +40,22 @@ struct DbArgs {
     /// outside the database and back it up). Default: the data file's name + `.key`.
     #[arg(long, global = true, env = "CARTWRIGHT_KEY_FILE")]
     key_file: Option<PathBuf>,
+    /// Records asked of a cart per page when synchronising.
+    #[arg(
+        long,
+        global = true,
+        env = "CARTWRIGHT_CART_PAGE_SIZE",
+        default_value_t = 100
+    )]
+    cart_page_size: usize,
+    /// Seconds a sync run holds its cart without renewing (a crashed run's cart waits this long).
+    #[arg(
+        long,
+        global = true,
+        env = "CARTWRIGHT_CART_LEASE_SECS",
+        default_value_t = 120
+    )]
+    cart_lease_secs: u64,
 }
 
 #[derive(Subcommand)]
@@ -140,7 +156,9 @@ async fn open(db: &DbArgs, default_file: &str) -> anyhow::Result<App> {
     };
     let key = cartwright_app::carts::secrets::SecretKey::load_or_create(&key_file)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(App::with_secret_key(store, key))
+    Ok(App::with_secret_key(store, key)
+        .with_cart_page_size(db.cart_page_size)
+        .with_lease(std::time::Duration::from_secs(db.cart_lease_secs.max(1))))
 }
 
 /// `shop.sqlite` → `shop.sqlite.key`.
@@ -355,6 +373,8 @@ async fn main() -> anyhow::Result<()> {
                 ),
                 database_url: cli.db.database_url.clone(),
                 key_file: Some(dir.path().join("bench.key")),
+                cart_page_size: 100,
+                cart_lease_secs: 120,
             };
             let app = open(&db, "unused").await?;
             println!(

@@ -10,13 +10,20 @@ use std::{
 
 use cartwright_app::{App, AppError};
 
-/// Carts with a task in flight, so one process never runs a cart twice at once.
+/// A shared set of (cart, is-run) keys: tasks in flight, or carts already run.
 #[derive(Clone, Default)]
 struct InFlight(Arc<Mutex<HashSet<(i64, bool)>>>);
 
 impl InFlight {
     fn claim(&self, key: (i64, bool)) -> bool {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(key)
+    }
+
+    fn has(&self, key: (i64, bool)) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&key)
     }
 
     fn release(&self, key: (i64, bool)) {
@@ -31,9 +38,10 @@ impl InFlight {
 pub fn spawn_scheduler(app: App, tick: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let flights = InFlight::default();
-        // Carts this scheduler has run: a RUNNING cart is run at once when first seen, so a
-        // restarted server catches up on what arrived while it was down.
-        let mut seen: HashSet<i64> = HashSet::new();
+        // Carts this scheduler has run: a RUNNING cart is run at once until it has run here,
+        // so a restarted server catches up on what arrived while it was down (also when a
+        // crashed process's lease makes it wait a little first).
+        let ran = InFlight::default();
         let mut every = tokio::time::interval(tick);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -46,17 +54,20 @@ pub fn spawn_scheduler(app: App, tick: Duration) -> tokio::task::JoinHandle<()> 
                 }
             };
             for id in ids {
-                let due = !seen.contains(&id) || app.cart_due(id).await.unwrap_or(false);
+                let due = !ran.has((id, true)) || app.cart_due(id).await.unwrap_or(false);
                 if due && flights.claim((id, true)) {
-                    seen.insert(id);
-                    let (app, flights) = (app.clone(), flights.clone());
+                    let (app, flights, ran) = (app.clone(), flights.clone(), ran.clone());
                     tokio::spawn(async move {
                         match app.run_cart(id, "schedule").await {
                             Ok(run) => {
+                                ran.claim((id, true));
                                 tracing::info!(cart = id, run = run.id, outcome = %run.outcome, "sync run finished")
                             }
                             Err(AppError::Conflict(m)) => tracing::debug!(cart = id, "{m}"),
-                            Err(e) => tracing::warn!(cart = id, error = %e, "sync run failed"),
+                            Err(e) => {
+                                ran.claim((id, true));
+                                tracing::warn!(cart = id, error = %e, "sync run failed")
+                            }
                         }
                         flights.release((id, true));
                     });

@@ -319,3 +319,196 @@ fn init_users_import_and_export_from_the_command_line() {
     );
     assert!(csv.contains("A-1,First,stock,each,1.5"), "{csv}");
 }
+
+/// A free loopback port (bound, then let go for the server to take).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `cartwright serve` on `port`, waiting until it answers.
+fn serve(db: &std::path::Path, port: u16) -> Child {
+    let child = cartwright(db)
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("CARTWRIGHT_CART_PAGE_SIZE", "2")
+        .env("CARTWRIGHT_CART_LEASE_SECS", "2")
+        .spawn()
+        .unwrap();
+    let addr = format!("127.0.0.1:{port}");
+    for _ in 0..200 {
+        if TcpStream::connect(&addr).is_ok() {
+            return child;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("serve did not start");
+}
+
+#[test]
+fn a_server_killed_in_the_middle_of_a_sync_run_loses_and_doubles_nothing() {
+    use cartwright_cart_emulators::{FULL_KEY, Fault, NewOrder, NewOrderRow, Options, PrestaShop};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let shop = rt.block_on(PrestaShop::start(Options::default())).unwrap();
+    for n in 0..5 {
+        shop.advance(60);
+        shop.add_order(NewOrder {
+            id_customer: [1, 4][n % 2],
+            currency_iso: if n % 2 == 1 { "USD" } else { "EUR" }.into(),
+            rows: vec![NewOrderRow {
+                product_id: 3,
+                quantity: 1,
+                unit_price_tax_excl: "29".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.sqlite");
+    let ok = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    ok(cartwright(&db)
+        .args(["init", "--name", "Shop", "--base-currency", "EUR"])
+        .output()
+        .unwrap());
+    ok(cartwright(&db)
+        .args([
+            "user",
+            "add",
+            "--email",
+            "admin@shop.example",
+            "--password",
+            "admin-password",
+            "--role",
+            "admin",
+        ])
+        .output()
+        .unwrap());
+    let port = free_port();
+    let first = Running(serve(&db, port));
+    let addr = format!("127.0.0.1:{port}");
+    let (_, body) = http(
+        &addr,
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        Some(r#"{"email":"admin@shop.example","password":"admin-password"}"#),
+    );
+    let token: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    let call = |method: &str, path: &str, body: &str| {
+        let (status, text) = http(
+            &addr,
+            method,
+            path,
+            Some(&token),
+            if body.is_empty() { None } else { Some(body) },
+        );
+        assert!(
+            (200..300).contains(&status),
+            "{method} {path}: {status} {text}"
+        );
+        serde_json::from_str::<serde_json::Value>(&text).unwrap_or_default()
+    };
+    call("POST", "/api/v1/currencies", r#"{"code":"USD"}"#);
+    call(
+        "POST",
+        "/api/v1/exchange-rates",
+        r#"{"currency":"USD","date":"2026-01-01","rate":"0.92"}"#,
+    );
+    call("POST", "/api/v1/sites", r#"{"code":"MAIN","name":"Main"}"#);
+    call(
+        "POST",
+        "/api/v1/items",
+        r#"{"code":"MISC","item_type":"non_stock"}"#,
+    );
+    let company = call("GET", "/api/v1/company", "");
+    call(
+        "PUT",
+        "/api/v1/company",
+        &serde_json::json!({"name": "Shop", "base_currency": "EUR", "default_item": "MISC", "version": company["version"]}).to_string(),
+    );
+    let cart = call(
+        "POST",
+        "/api/v1/carts",
+        &serde_json::json!({"type": "prestashop", "name": "Shop", "url": shop.url(), "password": FULL_KEY,
+            "from_cart": {"last_order_from": "2026-10-31T00:00:00Z"}})
+        .to_string(),
+    );
+    let id = cart["id"].as_i64().unwrap();
+    let test = call("POST", &format!("/api/v1/carts/{id}/test"), "{}");
+    assert_eq!(test["passed"], true, "{test}");
+    // The third page of orders hangs; the server is killed while it waits.
+    shop.push_fault(
+        "2026-11-02 05:00:00",
+        Fault::Delay(std::time::Duration::from_secs(30)),
+    );
+    call("POST", &format!("/api/v1/carts/{id}/sync/start"), "{}");
+    let imported = |addr: &str| {
+        let (_, text) = http(
+            addr,
+            "GET",
+            &format!("/api/v1/carts/{id}/orders"),
+            Some(&token),
+            None,
+        );
+        let orders: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut ids: Vec<i64> = orders
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["remote_id"].as_str().unwrap().parse().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    let mut waited = 0;
+    while imported(&addr).len() < 4 {
+        assert!(waited < 400, "the first two pages were not imported");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        waited += 1;
+    }
+    drop(first); // SIGKILL, mid-run
+    assert_eq!(imported_after_kill(&db), vec![1, 2, 3, 4]);
+    // Started again: once the dead run's lease runs out, the cart carries on.
+    let port = free_port();
+    let _second = Running(serve(&db, port));
+    let addr = format!("127.0.0.1:{port}");
+    let all = shop.order_ids();
+    let mut waited = 0;
+    while imported(&addr) != all {
+        assert!(
+            waited < 400,
+            "after the restart: {:?} of {all:?}",
+            imported(&addr)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        waited += 1;
+    }
+}
+
+/// Imported cart order ids read straight from the data file (no server running).
+fn imported_after_kill(db: &std::path::Path) -> Vec<i64> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = cartwright_store::Store::open_sqlite(db).await.unwrap();
+        let mut tx = store.read().await.unwrap();
+        let mut ids: Vec<i64> = tx
+            .cart_orders(1, 500)
+            .await
+            .unwrap()
+            .iter()
+            .map(|o| o.remote_id.parse().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids
+    })
+}
