@@ -329,14 +329,16 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// `cartwright serve` on `port`, waiting until it answers.
-fn serve(db: &std::path::Path, port: u16) -> Child {
-    let child = cartwright(db)
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("CARTWRIGHT_CART_PAGE_SIZE", "2")
-        .env("CARTWRIGHT_CART_LEASE_SECS", "2")
-        .spawn()
-        .unwrap();
+/// `cartwright serve` on `port`, waiting until it answers (killed when dropped).
+fn serve(db: &std::path::Path, port: u16) -> Running {
+    let child = Running(
+        cartwright(db)
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env("CARTWRIGHT_CART_PAGE_SIZE", "2")
+            .env("CARTWRIGHT_CART_LEASE_SECS", "2")
+            .spawn()
+            .unwrap(),
+    );
     let addr = format!("127.0.0.1:{port}");
     for _ in 0..200 {
         if TcpStream::connect(&addr).is_ok() {
@@ -393,7 +395,7 @@ fn a_server_killed_in_the_middle_of_a_sync_run_loses_and_doubles_nothing() {
         .output()
         .unwrap());
     let port = free_port();
-    let first = Running(serve(&db, port));
+    let first = serve(&db, port);
     let addr = format!("127.0.0.1:{port}");
     let (_, body) = http(
         &addr,
@@ -480,7 +482,7 @@ fn a_server_killed_in_the_middle_of_a_sync_run_loses_and_doubles_nothing() {
     assert_eq!(imported_after_kill(&db), vec![1, 2, 3, 4]);
     // Started again: once the dead run's lease runs out, the cart carries on.
     let port = free_port();
-    let _second = Running(serve(&db, port));
+    let _second = serve(&db, port);
     let addr = format!("127.0.0.1:{port}");
     let all = shop.order_ids();
     let mut waited = 0;
