@@ -18,7 +18,8 @@ async fn newcomer_walk_through_from_test_connection_to_pending_orders(b: Backend
     let c = cart(
         &t,
         &shop,
-        json!({"to_cart": {"enable_real_time_stock_updates": true}}),
+        // No dates yet: Last Order from starts at "now" until STEP 2 sets it.
+        json!({"from_cart": {}, "to_cart": {"enable_real_time_stock_updates": true}}),
     )
     .await;
     assert_eq!(c["from_cart"]["status"], "STOPPED");
@@ -135,7 +136,26 @@ async fn newcomer_walk_through_from_test_connection_to_pending_orders(b: Backend
         "MUG, WIDGET and GADGET are sold by the cart: {sold:?}"
     );
 
-    // STEP 2 and 4: options, then start.
+    // STEP 2: dates and options, saved; the passed test still holds (same address, key
+    // and permissions).
+    let cur = t.get(&format!("/api/v1/carts/{}", c["id"])).await.body;
+    let set = t
+        .json(
+            Method::PUT,
+            &format!("/api/v1/carts/{}", c["id"]),
+            json!({"name": cur["name"], "url": cur["url"], "version": cur["version"], "safety_buffer": "0",
+                   "from_cart": {"import_orders_as": "sales_order", "last_order_from": "2026-10-31 00:00:00",
+                                 "last_update_time": "2026-10-31", "enable_customer_updates": true}}),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    assert_eq!(
+        set.body["from_cart"]["last_order_from"],
+        "2026-10-31T00:00:00Z"
+    );
+    assert_eq!(set.body["from_cart"]["enable_customer_updates"], true);
+    assert_eq!(set.body["connection"]["tested"], true);
+    // STEP 4: start.
     let started = act(&t, &c, "sync/start", json!({})).await;
     assert_eq!(started["from_cart"]["status"], "RUNNING");
     let r = run(&t, &c).await;
